@@ -1,0 +1,142 @@
+"""The ``ecosys`` command: set up, load data and run the platform.
+
+    ecosys run [--port 8000]          migrate, load the IMM programme, create an administrator if none,
+                                      start the task worker and the server on 127.0.0.1
+    ecosys load-programme FILE        load (or update) a programme file; loading twice changes nothing
+    ecosys create-admin [--username]  create an administrator with a generated password, printed once
+    ecosys worker                     run the background task worker
+    ecosys manage ARGS...             any Django management command
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+SETTINGS = "ecosys.config.settings"
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def load_programme(path: str) -> int:
+    from ecosys.core.errors import DomainError
+    from ecosys.programmes.services.loader import programme_file_read, programme_load
+
+    try:
+        report = programme_load(actor=None, data=programme_file_read(path))
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        for detail in exc.details:
+            print(f"  row {detail.get('row')}, column {detail.get('column')}: {detail['message']}", file=sys.stderr)
+        return 2
+    if not report.changed:
+        print(f"{path}: already loaded, nothing changed.")
+    else:
+        for label, counts in (("created", report.created), ("updated", report.updated)):
+            if counts:
+                print(f"{label}: " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
+    return 0
+
+
+def create_admin(username: str, *, only_if_none: bool = False) -> int:
+    from django.contrib.auth import get_user_model
+
+    from ecosys.accounts.models import Organisation
+    from ecosys.accounts.services import membership_create, organisation_create
+    from ecosys.core.roles import Role
+
+    User = get_user_model()
+    if only_if_none and User.objects.filter(is_superuser=True).exists():
+        return 0
+    if User.objects.filter(username=username).exists():
+        print(f"error: user {username!r} already exists.", file=sys.stderr)
+        return 2
+    password = secrets.token_urlsafe(15)
+    user = User.objects.create_superuser(username=username, email="", password=password)
+    ministry = Organisation.objects.filter(kind=Organisation.Kind.MINISTRY).order_by("pk").first()
+    if ministry is None:
+        ministry = organisation_create(actor=None, kind=Organisation.Kind.MINISTRY, name="Ministère de l'Industrie")
+    membership_create(actor=None, user=user, organisation=ministry, role=Role.MINISTRY_ADMIN)
+    bar = "=" * 64
+    print(f"\n{bar}\n Administrator created (shown once, not stored in clear):\n"
+          f"   username: {username}\n   password: {password}\n{bar}\n", flush=True)
+    return 0
+
+
+def run(port: int, host: str) -> int:
+    from django.conf import settings
+
+    Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+    _manage("migrate", "--noinput", "-v", "0")
+    from ecosys.programmes.services.loader import BUNDLED_IMM
+
+    load_programme(str(BUNDLED_IMM))
+    create_admin("admin", only_if_none=True)
+    worker = subprocess.Popen([sys.executable, "-m", "ecosys.cli", "worker"])
+    print(f"Task worker started (pid {worker.pid}).", flush=True)
+    try:
+        if settings.DEBUG:
+            _manage("runserver", f"{host}:{port}", "--noreload")
+        else:
+            _manage("collectstatic", "--noinput", "-v", "0")
+            server = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "ecosys.config.wsgi", "-b", f"{host}:{port}", "-w", "2"]
+            )
+            return server.wait()
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=10)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ecosys", description="Ecosys: industrial ecosystem programmes.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_run = sub.add_parser("run", help="set up and start the worker and the server")
+    p_run.add_argument("--port", type=int, default=8000)
+    p_run.add_argument("--host", default="127.0.0.1")
+    p_load = sub.add_parser("load-programme", help="load a programme file (YAML)")
+    p_load.add_argument("file", nargs="?", help="path to the file; default: the bundled IMM programme")
+    p_admin = sub.add_parser("create-admin", help="create an administrator with a generated password")
+    p_admin.add_argument("--username", default="admin")
+    sub.add_parser("worker", help="run the background task worker")
+    p_manage = sub.add_parser("manage", help="run a Django management command")
+    p_manage.add_argument("args", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+
+    _django()
+    if args.command == "run":
+        return run(args.port, args.host)
+    if args.command == "load-programme":
+        from ecosys.programmes.services.loader import BUNDLED_IMM
+
+        return load_programme(args.file or str(BUNDLED_IMM))
+    if args.command == "create-admin":
+        return create_admin(args.username)
+    if args.command == "worker":
+        _manage("db_worker")
+        return 0
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ecosys", *args.args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Roles and the permission codes each role holds.
+
+A permission code names one operation (``contract.amend.approve``). Services and selectors ask
+``actor_can(actor, code)``; pages and API endpoints never test roles themselves, so they cannot
+disagree. Scoping (a company sees only its own organisation; an ecosystem manager edits only their
+ecosystems) is applied by the selectors on top of these codes.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    MINISTRY_ADMIN = "ministry_admin", _("Ministry administrator")
+    MINISTRY_ANALYST = "ministry_analyst", _("Ministry analyst")
+    FEDERATION_OFFICER = "federation_officer", _("Federation officer")
+    ECOSYSTEM_MANAGER = "ecosystem_manager", _("Ecosystem manager")
+    COMPANY_USER = "company_user", _("Company user")
+    FUND_OFFICER = "fund_officer", _("Fund officer")
+    LAND_OFFICER = "land_officer", _("Land officer")
+    AUDITOR = "auditor", _("Auditor (read-only)")
+
+
+R = Role
+ALL_ROLES = frozenset(Role)
+STAFF_ROLES = ALL_ROLES - {R.COMPANY_USER}
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    # Reading the programme: ecosystems, contracts, targets. Contracts are public commitments.
+    "programme.view": ALL_ROLES,
+    # Setting up programmes, ecosystems, contracts, indicators, targets, commitments.
+    "programme.manage": frozenset({R.MINISTRY_ADMIN}),
+    # Editing an ecosystem's value chain (ecosystem managers: only their own ecosystems).
+    "valuechain.edit": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER, R.ECOSYSTEM_MANAGER}),
+    # Overriding one yearly milestone of a target.
+    "target.edit": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER}),
+    # Contract amendments: proposed by one person, approved by another.
+    "contract.amend.propose": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER}),
+    "contract.amend.approve": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER}),
+    # Organisations: staff see all; company users only their own (selector scoping).
+    "organisation.view_all": STAFF_ROLES,
+    "organisation.manage": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER}),
+    # The audit trail (history of contracts, targets, commitments).
+    "audit.view": frozenset(
+        {R.MINISTRY_ADMIN, R.MINISTRY_ANALYST, R.FEDERATION_OFFICER, R.ECOSYSTEM_MANAGER, R.AUDITOR}
+    ),
+}

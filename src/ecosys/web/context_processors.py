@@ -1,0 +1,15 @@
+"""Template context shared by every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from ecosys.core.permissions import actor_roles
+
+
+def ecosys(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    roles = sorted(role.label for role in actor_roles(user)) if user is not None else []  # type: ignore[arg-type]
+    return {"ecosys_roles": roles}
