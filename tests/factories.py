@@ -39,10 +39,9 @@ class CompanyFactory(OrganisationFactory):
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-staple")
+    password = factory.django.Password("correct-horse-battery-staple")
 
 
 def user_with_role(role: str, organisation: Organisation | None = None, ecosystem: Ecosystem | None = None) -> User:

@@ -1,11 +1,11 @@
 """The ``ecosys`` command: set up, load data and run the platform.
 
-    ecosys run [--port 8000]          migrate, load the IMM programme, create an administrator if none,
-                                      start the task worker and the server on 127.0.0.1
-    ecosys load-programme FILE        load (or update) a programme file; loading twice changes nothing
-    ecosys create-admin [--username]  create an administrator with a generated password, printed once
-    ecosys worker                     run the background task worker
-    ecosys manage ARGS...             any Django management command
+ecosys run [--port 8000]          migrate, load the IMM programme, create an administrator if none,
+                                  start the task worker and the server on 127.0.0.1
+ecosys load-programme FILE        load (or update) a programme file; loading twice changes nothing
+ecosys create-admin [--username]  create an administrator with a generated password, printed once
+ecosys worker                     run the background task worker
+ecosys manage ARGS...             any Django management command
 """
 
 from __future__ import annotations
@@ -74,8 +74,11 @@ def create_admin(username: str, *, only_if_none: bool = False) -> int:
         ministry = organisation_create(actor=None, kind=Organisation.Kind.MINISTRY, name="Ministère de l'Industrie")
     membership_create(actor=None, user=user, organisation=ministry, role=Role.MINISTRY_ADMIN)
     bar = "=" * 64
-    print(f"\n{bar}\n Administrator created (shown once, not stored in clear):\n"
-          f"   username: {username}\n   password: {password}\n{bar}\n", flush=True)
+    print(
+        f"\n{bar}\n Administrator created (shown once, not stored in clear):\n"
+        f"   username: {username}\n   password: {password}\n{bar}\n",
+        flush=True,
+    )
     return 0
 
 

@@ -29,8 +29,10 @@ def test_the_imm_programme_loads_with_the_published_targets_and_commitments(imm)
     assert sorted(e.code for e in imm.ecosystems.all()) == ["IMM-NAV", "IMM-NM", "IMM-TM", "IMM-VAL"]
     baselines = {b.indicator.code: b.value for b in imm.sector.baselines.select_related("indicator")}
     assert baselines == {
-        "FIRMS": Decimal("1340"), "HEADCOUNT": Decimal("62300"),
-        "TURNOVER": Decimal("42000000000"), "EXPORTS": Decimal("2200000000"),
+        "FIRMS": Decimal("1340"),
+        "HEADCOUNT": Decimal("62300"),
+        "TURNOVER": Decimal("42000000000"),
+        "EXPORTS": Decimal("2200000000"),
     }
 
 

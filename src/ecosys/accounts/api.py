@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from ecosys.accounts import selectors, services
+from ecosys.core.http import actor_of
 from ecosys.core.permissions import actor_roles
 
 router = Router(tags=["accounts"])
@@ -43,30 +44,30 @@ class TokenOut(Schema):
 
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> dict[str, object]:
-    user = request.user
+    user = actor_of(request)
     return {
         "username": user.get_username(),
-        "roles": sorted(actor_roles(user)),  # type: ignore[arg-type]
-        "organisations": list(user.memberships.filter(is_active=True).values_list("organisation_id", flat=True)),  # type: ignore[union-attr]
+        "roles": sorted(actor_roles(user)),
+        "organisations": list(user.memberships.filter(is_active=True).values_list("organisation_id", flat=True)),
     }
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-def organisation_list(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return selectors.organisation_list(actor=request.user)  # type: ignore[arg-type]
+def organisation_list(request: HttpRequest):
+    return selectors.organisation_list(actor=actor_of(request))
 
 
 @router.get("/organisations/{pk}", response=OrganisationOut)
-def organisation_get(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    return selectors.organisation_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+def organisation_get(request: HttpRequest, pk: int):
+    return selectors.organisation_get(actor=actor_of(request), pk=pk)
 
 
 @router.post("/organisations", response={201: OrganisationOut})
-def organisation_create(request: HttpRequest, payload: OrganisationIn):  # type: ignore[no-untyped-def]
-    return 201, services.organisation_create(actor=request.user, **payload.dict())  # type: ignore[arg-type]
+def organisation_create(request: HttpRequest, payload: OrganisationIn):
+    return 201, services.organisation_create(actor=actor_of(request), **payload.dict())
 
 
 @router.post("/tokens", response={201: TokenOut})
-def token_create(request: HttpRequest, payload: TokenIn):  # type: ignore[no-untyped-def]
-    token, key = services.api_token_create(actor=request.user, name=payload.name)  # type: ignore[arg-type]
+def token_create(request: HttpRequest, payload: TokenIn):
+    token, key = services.api_token_create(actor=actor_of(request), name=payload.name)
     return 201, {"name": token.name, "key": key}

@@ -14,7 +14,10 @@ from ecosys.core.roles import Role
 
 class User(AbstractUser):
     preferred_language = models.CharField(
-        _("preferred language"), max_length=5, default="fr", choices=[("fr", "Français"), ("en", "English"), ("ar", "العربية")]
+        _("preferred language"),
+        max_length=5,
+        default="fr",
+        choices=[("fr", "Français"), ("en", "English"), ("ar", "العربية")],
     )
 
     class Meta:
@@ -33,7 +36,9 @@ class Organisation(TimeStamped):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=255)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
-    ice = models.CharField(_("ICE"), max_length=15, blank=True, default="", help_text=_("15-digit common company identifier"))
+    ice = models.CharField(
+        _("ICE"), max_length=15, blank=True, default="", help_text=_("15-digit common company identifier")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -42,9 +47,7 @@ class Organisation(TimeStamped):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["ice"], condition=~Q(ice=""), name="organisation_ice_unique"),
-            models.CheckConstraint(
-                condition=~Q(kind="company") | ~Q(ice=""), name="organisation_company_has_ice"
-            ),
+            models.CheckConstraint(condition=~Q(kind="company") | ~Q(ice=""), name="organisation_company_has_ice"),
         ]
 
     def __str__(self) -> str:
@@ -60,7 +63,11 @@ class Membership(TimeStamped):
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     ecosystem = models.ForeignKey(
-        "programmes.Ecosystem", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "programmes.Ecosystem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("ecosystem"),
     )
     is_active = models.BooleanField(_("active"), default=True)

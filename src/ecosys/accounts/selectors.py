@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from ecosys.accounts.models import Organisation, User
 from ecosys.core.errors import NotFound
 from ecosys.core.permissions import actor_can
-from django.utils.translation import gettext_lazy as _
 
 ORGANISATION_NOT_FOUND = _("No such organisation.")
 

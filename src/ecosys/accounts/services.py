@@ -31,9 +31,7 @@ def ice_clean(value: str) -> str:
         raise ValidationFailed(ICE_INVALID, field="ice", code="ice_invalid") from exc
 
 
-def organisation_create(
-    *, actor: User | None, kind: str, name: str, acronym: str = "", ice: str = ""
-) -> Organisation:
+def organisation_create(*, actor: User | None, kind: str, name: str, acronym: str = "", ice: str = "") -> Organisation:
     """Create an organisation; a company must carry a valid, unused ICE."""
     if actor is not None:
         require(actor, "organisation.manage")

@@ -1,5 +1,7 @@
 """The Harmonized System (HS 2012) product list shipped with Ecosys, for validating product codes.
 
+Chapter 99 ("commodities not specified according to kind") is left out: it names no product.
+
 Source: the Atlas of Economic Complexity product classification (HS 2012, levels 2, 4 and 6, English
 names), MIT licence, as distributed in the ``ecomplexity`` data; see data/hs12_codes.csv.
 """

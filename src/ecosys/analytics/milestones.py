@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 Shape = Literal["linear", "s_curve"]
@@ -88,12 +89,9 @@ def milestone_path(
 
     anchors = sorted({baseline_year: baseline_value, horizon_year: horizon_value, **overrides}.items())
     path: list[Milestone] = []
-    for (a, v_a), (b, v_b) in zip(anchors, anchors[1:], strict=False):
+    for (a, v_a), (b, v_b) in pairwise(anchors):
         s_a, s_b = s(a), s(b)
         for year in range(a + 1, b + 1):
-            if year == b:
-                value = v_b
-            else:
-                value = v_a + (v_b - v_a) * (s(year) - s_a) / (s_b - s_a)
+            value = v_b if year == b else v_a + (v_b - v_a) * (s(year) - s_a) / (s_b - s_a)
             path.append(Milestone(year=year, value=value, overridden=year in overrides))
     return path

@@ -5,6 +5,7 @@ target screens are read-only here: those changes go through the pages and the AP
 """
 
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from ecosys.programmes import models as m
@@ -100,19 +101,27 @@ class ContractPartyAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 
 @admin.register(m.Target)
 class TargetAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["contract", "indicator", "ecosystem", "baseline_value", "baseline_year", "horizon_value", "horizon_year"]
+    list_display = [
+        "contract",
+        "indicator",
+        "ecosystem",
+        "baseline_value",
+        "baseline_year",
+        "horizon_value",
+        "horizon_year",
+    ]
 
 
 @admin.register(m.Milestone)

@@ -11,6 +11,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
 from ecosys.core.errors import ValidationFailed
+from ecosys.core.http import actor_of
 from ecosys.core.i18n import localized
 from ecosys.programmes import selectors
 from ecosys.programmes.services.contracts import contract_amendment_decide, contract_amendment_propose
@@ -260,84 +261,88 @@ class DecisionIn(Schema):
 
 
 @router.get("/programmes", response=list[ProgrammeOut])
-def programme_list(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return selectors.programme_list(actor=request.user)  # type: ignore[arg-type]
+def programme_list(request: HttpRequest):
+    return selectors.programme_list(actor=actor_of(request))
 
 
 @router.get("/programmes/{code}", response=ProgrammeOut)
-def programme_get(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
-    return selectors.programme_get(actor=request.user, code=code)  # type: ignore[arg-type]
+def programme_get(request: HttpRequest, code: str):
+    return selectors.programme_get(actor=actor_of(request), code=code)
 
 
 @router.get("/ecosystems", response=list[EcosystemOut])
-def ecosystem_list(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return selectors.ecosystem_list(actor=request.user)  # type: ignore[arg-type]
+def ecosystem_list(request: HttpRequest):
+    return selectors.ecosystem_list(actor=actor_of(request))
 
 
 @router.get("/ecosystems/{code}", response=EcosystemDetailOut)
-def ecosystem_get(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
-    return selectors.ecosystem_get(actor=request.user, code=code)  # type: ignore[arg-type]
+def ecosystem_get(request: HttpRequest, code: str):
+    return selectors.ecosystem_get(actor=actor_of(request), code=code)
 
 
 @router.get("/ecosystems/{code}/value-chain.csv")
 def value_chain_export(request: HttpRequest, code: str) -> HttpResponse:
-    ecosystem = selectors.ecosystem_get(actor=request.user, code=code)  # type: ignore[arg-type]
+    ecosystem = selectors.ecosystem_get(actor=actor_of(request), code=code)
     response = HttpResponse(selectors.value_chain_csv(ecosystem=ecosystem), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{ecosystem.code}-value-chain.csv"'
     return response
 
 
 @router.post("/ecosystems/{code}/value-chain", response=ImportResultOut)
-def value_chain_upload(request: HttpRequest, code: str, file: UploadedFile = File(...)):  # type: ignore[no-untyped-def]  # noqa: B008
-    ecosystem = selectors.ecosystem_get(actor=request.user, code=code)  # type: ignore[arg-type]
-    return value_chain_import(actor=request.user, ecosystem=ecosystem, file=file.read())  # type: ignore[arg-type]
+def value_chain_upload(request: HttpRequest, code: str, file: UploadedFile = File(...)):  # noqa: B008
+    ecosystem = selectors.ecosystem_get(actor=actor_of(request), code=code)
+    return value_chain_import(actor=actor_of(request), ecosystem=ecosystem, file=file.read())
 
 
 @router.get("/contracts", response=list[ContractOut])
-def contract_list(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return selectors.contract_list(actor=request.user)  # type: ignore[arg-type]
+def contract_list(request: HttpRequest):
+    return selectors.contract_list(actor=actor_of(request))
 
 
 @router.get("/contracts/{code}", response=ContractDetailOut)
-def contract_get(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
-    return selectors.contract_get(actor=request.user, code=code)  # type: ignore[arg-type]
+def contract_get(request: HttpRequest, code: str):
+    return selectors.contract_get(actor=actor_of(request), code=code)
 
 
 @router.get("/contracts/{code}/history", response=list[AuditEntryOut])
-def contract_history(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
-    contract = selectors.contract_get(actor=request.user, code=code)  # type: ignore[arg-type]
-    return selectors.contract_history(actor=request.user, contract=contract)  # type: ignore[arg-type]
+def contract_history(request: HttpRequest, code: str):
+    contract = selectors.contract_get(actor=actor_of(request), code=code)
+    return selectors.contract_history(actor=actor_of(request), contract=contract)
 
 
 @router.post("/contracts/{code}/targets", response={201: TargetOut})
-def target_add(request: HttpRequest, code: str, payload: TargetIn):  # type: ignore[no-untyped-def]
-    contract = selectors.contract_get(actor=request.user, code=code)  # type: ignore[arg-type]
+def target_add(request: HttpRequest, code: str, payload: TargetIn):
+    contract = selectors.contract_get(actor=actor_of(request), code=code)
     data = payload.dict()
     indicator = selectors.indicator_find(code=data.pop("indicator"))
     ecosystem_code = data.pop("ecosystem")
-    ecosystem = selectors.ecosystem_get(actor=request.user, code=ecosystem_code) if ecosystem_code else None  # type: ignore[arg-type]
+    ecosystem = selectors.ecosystem_get(actor=actor_of(request), code=ecosystem_code) if ecosystem_code else None
     if indicator is None:
         raise ValidationFailed(selectors.NOT_FOUND, field="indicator")
-    target = target_create(actor=request.user, contract=contract, indicator=indicator, ecosystem=ecosystem, **data)  # type: ignore[arg-type]
+    target = target_create(actor=actor_of(request), contract=contract, indicator=indicator, ecosystem=ecosystem, **data)
     return 201, target
 
 
 @router.put("/targets/{pk}/milestones/{year}", response=MilestoneOut)
-def milestone_set(request: HttpRequest, pk: int, year: int, payload: MilestoneIn):  # type: ignore[no-untyped-def]
-    target = selectors.target_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
-    return milestone_override(actor=request.user, target=target, year=year, value=payload.value, reason=payload.reason)  # type: ignore[arg-type]
+def milestone_set(request: HttpRequest, pk: int, year: int, payload: MilestoneIn):
+    target = selectors.target_get(actor=actor_of(request), pk=pk)
+    return milestone_override(
+        actor=actor_of(request), target=target, year=year, value=payload.value, reason=payload.reason
+    )
 
 
 @router.post("/contracts/{code}/amendments", response={201: AmendmentOut})
-def amendment_propose(request: HttpRequest, code: str, payload: AmendmentIn):  # type: ignore[no-untyped-def]
-    contract = selectors.contract_get(actor=request.user, code=code)  # type: ignore[arg-type]
+def amendment_propose(request: HttpRequest, code: str, payload: AmendmentIn):
+    contract = selectors.contract_get(actor=actor_of(request), code=code)
     data = payload.dict()
     reason = data.pop("reason")
-    amendment = contract_amendment_propose(actor=request.user, contract=contract, reason=reason, changes=data)  # type: ignore[arg-type]
+    amendment = contract_amendment_propose(actor=actor_of(request), contract=contract, reason=reason, changes=data)
     return 201, amendment
 
 
 @router.post("/amendments/{pk}/decision", response=AmendmentOut)
-def amendment_decide(request: HttpRequest, pk: int, payload: DecisionIn):  # type: ignore[no-untyped-def]
-    amendment = selectors.amendment_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
-    return contract_amendment_decide(actor=request.user, amendment=amendment, approve=payload.approve, note=payload.note)  # type: ignore[arg-type]
+def amendment_decide(request: HttpRequest, pk: int, payload: DecisionIn):
+    amendment = selectors.amendment_get(actor=actor_of(request), pk=pk)
+    return contract_amendment_decide(
+        actor=actor_of(request), amendment=amendment, approve=payload.approve, note=payload.note
+    )

@@ -30,10 +30,17 @@ class Programme(Trilingual, TimeStamped):
 
 
 class Sector(Trilingual, TimeStamped):
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="sectors", verbose_name=_("programme"))
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="sectors", verbose_name=_("programme")
+    )
     code = models.SlugField(_("code"), max_length=40, unique=True)
     federation = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("federation")
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("federation"),
     )
 
     class Meta:
@@ -52,7 +59,9 @@ class Ecosystem(Trilingual, TimeStamped):
     description_en = models.TextField(_("description (English)"), blank=True)
     description_ar = models.TextField(_("description (Arabic)"), blank=True)
     value_chain_note = models.CharField(
-        _("value chain note"), max_length=300, blank=True,
+        _("value chain note"),
+        max_length=300,
+        blank=True,
         help_text=_("Where the value chain comes from (e.g. illustrative, drawn up by the Ecosys team)."),
     )
     history = HistoricalRecords()
@@ -73,7 +82,9 @@ class Ecosystem(Trilingual, TimeStamped):
 
 
 class ValueChainTier(Trilingual):
-    ecosystem = models.ForeignKey(Ecosystem, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("ecosystem"))
+    ecosystem = models.ForeignKey(
+        Ecosystem, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("ecosystem")
+    )
     position = models.PositiveSmallIntegerField(_("position"))
 
     class Meta:
@@ -87,7 +98,9 @@ class ValueChainTier(Trilingual):
 
 
 class Activity(Trilingual):
-    tier = models.ForeignKey(ValueChainTier, on_delete=models.CASCADE, related_name="activities", verbose_name=_("tier"))
+    tier = models.ForeignKey(
+        ValueChainTier, on_delete=models.CASCADE, related_name="activities", verbose_name=_("tier")
+    )
     position = models.PositiveSmallIntegerField(_("position"))
 
     class Meta:
@@ -101,7 +114,9 @@ class Activity(Trilingual):
 
 
 class ActivityProduct(models.Model):
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="products", verbose_name=_("activity"))
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="products", verbose_name=_("activity")
+    )
     hs_code = models.CharField(_("HS code"), max_length=6)
 
     class Meta:
@@ -209,8 +224,12 @@ class PerformanceContract(Trilingual, TimeStamped):
 
 
 class ContractParty(models.Model):
-    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="parties", verbose_name=_("contract"))
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation"))
+    contract = models.ForeignKey(
+        PerformanceContract, on_delete=models.CASCADE, related_name="parties", verbose_name=_("contract")
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -226,7 +245,9 @@ class ContractParty(models.Model):
 class ContractSigning(Trilingual):
     """A dated signature of the contract (the IMM contracts were signed in 2016 and 2017)."""
 
-    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="signings", verbose_name=_("contract"))
+    contract = models.ForeignKey(
+        PerformanceContract, on_delete=models.CASCADE, related_name="signings", verbose_name=_("contract")
+    )
     signed_on = models.DateField(_("signed on"))
     source = models.CharField(_("source"), max_length=300, blank=True)
     history = HistoricalRecords()
@@ -251,8 +272,12 @@ class Target(TimeStamped):
         WOMEN = "women", _("women")
         MEN = "men", _("men")
 
-    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="targets", verbose_name=_("contract"))
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name=_("indicator"))
+    contract = models.ForeignKey(
+        PerformanceContract, on_delete=models.CASCADE, related_name="targets", verbose_name=_("contract")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name=_("indicator")
+    )
     ecosystem = models.ForeignKey(
         Ecosystem, null=True, blank=True, on_delete=models.PROTECT, related_name="targets", verbose_name=_("ecosystem")
     )
@@ -282,7 +307,9 @@ class Target(TimeStamped):
                 condition=Q(ecosystem__isnull=True),
                 name="target_unique_breakdown_all_ecosystems",
             ),
-            models.CheckConstraint(condition=Q(horizon_year__gt=models.F("baseline_year")), name="target_horizon_after_baseline"),
+            models.CheckConstraint(
+                condition=Q(horizon_year__gt=models.F("baseline_year")), name="target_horizon_after_baseline"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -334,8 +361,12 @@ class Commitment(TimeStamped):
         JOBS = "jobs", _("jobs")
         TRAINING = "training", _("training")
 
-    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("contract"))
-    party = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("party"))
+    contract = models.ForeignKey(
+        PerformanceContract, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("contract")
+    )
+    party = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("party")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     amount = models.DecimalField(_("amount"), max_digits=20, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=10, choices=Indicator.Unit.choices)
@@ -369,14 +400,23 @@ class ContractAmendment(TimeStamped):
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
 
-    contract = models.ForeignKey(PerformanceContract, on_delete=models.PROTECT, related_name="amendments", verbose_name=_("contract"))
+    contract = models.ForeignKey(
+        PerformanceContract, on_delete=models.PROTECT, related_name="amendments", verbose_name=_("contract")
+    )
     number = models.PositiveIntegerField(_("number"))
     reason = models.TextField(_("reason"))
     changes = models.JSONField(_("changes"), default=dict)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)

@@ -50,7 +50,9 @@ def ecosystem_get(*, actor: User, code: str) -> Ecosystem:
     tiers = ValueChainTier.objects.prefetch_related(
         Prefetch("activities", queryset=Activity.objects.prefetch_related("products"))
     )
-    ecosystem = ecosystem_list(actor=actor).prefetch_related(Prefetch("tiers", queryset=tiers)).filter(code=code).first()
+    ecosystem = (
+        ecosystem_list(actor=actor).prefetch_related(Prefetch("tiers", queryset=tiers)).filter(code=code).first()
+    )
     if ecosystem is None:
         raise NotFound(NOT_FOUND)
     return ecosystem

@@ -28,7 +28,10 @@ def milestone_chart(target: Target) -> dict[str, Any]:
         "data": {"values": rows},
         "layer": [
             {"mark": {"type": "line", "color": "#1f6f8b"}, "encoding": {"x": {"field": "year", "type": "ordinal"}}},
-            {"mark": {"type": "point", "filled": True, "size": 60}, "encoding": {"color": {"field": "kind", "type": "nominal", "title": None}}},
+            {
+                "mark": {"type": "point", "filled": True, "size": 60},
+                "encoding": {"color": {"field": "kind", "type": "nominal", "title": None}},
+            },
         ],
         "encoding": {
             "x": {"field": "year", "type": "ordinal", "title": _("year"), "axis": {"labelAngle": 0}},

@@ -11,5 +11,5 @@ from ecosys.core.permissions import actor_roles
 
 def ecosys(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    roles = sorted(role.label for role in actor_roles(user)) if user is not None else []  # type: ignore[arg-type]
+    roles = sorted(role.label for role in actor_roles(user)) if user is not None else []
     return {"ecosys_roles": roles}

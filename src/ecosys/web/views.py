@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecosys.core.errors import DomainError, NotFound, PermissionDenied
+from ecosys.core.http import actor_of
 from ecosys.core.permissions import actor_can
 from ecosys.programmes import selectors
 from ecosys.programmes.services.contracts import contract_amendment_decide, contract_amendment_propose
@@ -44,7 +45,8 @@ def domain_errors(view: View) -> View:
                     messages.error(request, f"{field}: {message}")
             for detail in exc.details:
                 messages.error(
-                    request, _("Row %(row)s, column %(column)s: %(message)s") % {**detail, "message": str(detail["message"])}
+                    request,
+                    _("Row %(row)s, column %(column)s: %(message)s") % {**detail, "message": str(detail["message"])},
                 )
             return HttpResponseRedirect(request.META.get("HTTP_REFERER") or reverse("web:home"))
 
@@ -53,7 +55,7 @@ def domain_errors(view: View) -> View:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    programme = selectors.programme_list(actor=request.user).first()  # type: ignore[arg-type]
+    programme = selectors.programme_list(actor=actor_of(request)).first()
     if programme is None:
         return render(request, "web/empty.html")
     return redirect("web:programme", code=programme.code)
@@ -62,30 +64,32 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 def programme_page(request: HttpRequest, code: str) -> HttpResponse:
-    actor = request.user
-    programme = selectors.programme_get(actor=actor, code=code)  # type: ignore[arg-type]
+    actor = actor_of(request)
+    programme = selectors.programme_get(actor=actor, code=code)
     contracts = [
-        selectors.contract_get(actor=actor, code=c.code)  # type: ignore[arg-type]
-        for c in selectors.contract_list(actor=actor).filter(sector__programme=programme)  # type: ignore[arg-type]
+        selectors.contract_get(actor=actor, code=c.code)
+        for c in selectors.contract_list(actor=actor).filter(sector__programme=programme)
     ]
     sectors = list(programme.sectors.prefetch_related("ecosystems", "baselines__indicator"))
     charts = {t.pk: milestone_chart(t) for c in contracts for t in c.targets.all()}
     return render(
-        request, "web/programme.html", {"programme": programme, "sectors": sectors, "contracts": contracts, "charts": charts}
+        request,
+        "web/programme.html",
+        {"programme": programme, "sectors": sectors, "contracts": contracts, "charts": charts},
     )
 
 
 @login_required
 @domain_errors
 def ecosystem_page(request: HttpRequest, code: str) -> HttpResponse:
-    ecosystem = selectors.ecosystem_get(actor=request.user, code=code)  # type: ignore[arg-type]
+    ecosystem = selectors.ecosystem_get(actor=actor_of(request), code=code)
     return render(
         request,
         "web/ecosystem.html",
         {
             "ecosystem": ecosystem,
             "contracts": ecosystem.contracts.all(),
-            "can_edit": selectors.ecosystem_can_edit(actor=request.user, ecosystem=ecosystem),  # type: ignore[arg-type]
+            "can_edit": selectors.ecosystem_can_edit(actor=actor_of(request), ecosystem=ecosystem),
         },
     )
 
@@ -93,7 +97,7 @@ def ecosystem_page(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @domain_errors
 def value_chain_download(request: HttpRequest, code: str) -> HttpResponse:
-    ecosystem = selectors.ecosystem_get(actor=request.user, code=code)  # type: ignore[arg-type]
+    ecosystem = selectors.ecosystem_get(actor=actor_of(request), code=code)
     response = HttpResponse(selectors.value_chain_csv(ecosystem=ecosystem), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{ecosystem.code}-value-chain.csv"'
     return response
@@ -103,12 +107,12 @@ def value_chain_download(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @domain_errors
 def value_chain_upload(request: HttpRequest, code: str) -> HttpResponse:
-    ecosystem = selectors.ecosystem_get(actor=request.user, code=code)  # type: ignore[arg-type]
+    ecosystem = selectors.ecosystem_get(actor=actor_of(request), code=code)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a CSV file."))
         return redirect("web:ecosystem", code=code)
-    counts = value_chain_import(actor=request.user, ecosystem=ecosystem, file=upload.read())  # type: ignore[arg-type]
+    counts = value_chain_import(actor=actor_of(request), ecosystem=ecosystem, file=upload.read())
     messages.success(request, _("Value chain imported: %(created)s added, %(deleted)s removed.") % counts)
     return redirect("web:ecosystem", code=code)
 
@@ -116,10 +120,10 @@ def value_chain_upload(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @domain_errors
 def contract_page(request: HttpRequest, code: str) -> HttpResponse:
-    actor = request.user
-    contract = selectors.contract_get(actor=actor, code=code)  # type: ignore[arg-type]
-    can_audit = actor_can(actor, "audit.view")  # type: ignore[arg-type]
-    history = selectors.contract_history(actor=actor, contract=contract) if can_audit else []  # type: ignore[arg-type]
+    actor = actor_of(request)
+    contract = selectors.contract_get(actor=actor, code=code)
+    can_audit = actor_can(actor, "audit.view")
+    history = selectors.contract_history(actor=actor, contract=contract) if can_audit else []
     return render(
         request,
         "web/contract.html",
@@ -128,9 +132,9 @@ def contract_page(request: HttpRequest, code: str) -> HttpResponse:
             "charts": {t.pk: milestone_chart(t) for t in contract.targets.all()},
             "history": history,
             "can_audit": can_audit,
-            "can_propose": actor_can(actor, "contract.amend.propose"),  # type: ignore[arg-type]
-            "can_decide": actor_can(actor, "contract.amend.approve"),  # type: ignore[arg-type]
-            "can_edit_targets": actor_can(actor, "target.edit"),  # type: ignore[arg-type]
+            "can_propose": actor_can(actor, "contract.amend.propose"),
+            "can_decide": actor_can(actor, "contract.amend.approve"),
+            "can_edit_targets": actor_can(actor, "target.edit"),
         },
     )
 
@@ -139,8 +143,12 @@ def contract_page(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @domain_errors
 def amendment_propose(request: HttpRequest, code: str) -> HttpResponse:
-    contract = selectors.contract_get(actor=request.user, code=code)  # type: ignore[arg-type]
-    changes: dict[str, Any] = {"horizon_year": request.POST.get("horizon_year") or None, "targets": [], "commitments": []}
+    contract = selectors.contract_get(actor=actor_of(request), code=code)
+    changes: dict[str, Any] = {
+        "horizon_year": request.POST.get("horizon_year") or None,
+        "targets": [],
+        "commitments": [],
+    }
     for target in contract.targets.all():
         value = request.POST.get(f"target_{target.pk}", "").strip()
         if value:
@@ -150,9 +158,15 @@ def amendment_propose(request: HttpRequest, code: str) -> HttpResponse:
         if value:
             changes["commitments"].append({"id": commitment.pk, "amount": value})
     amendment = contract_amendment_propose(
-        actor=request.user, contract=contract, reason=request.POST.get("reason", ""), changes=changes  # type: ignore[arg-type]
+        actor=actor_of(request),
+        contract=contract,
+        reason=request.POST.get("reason", ""),
+        changes=changes,
     )
-    messages.success(request, _("Amendment %(number)s proposed; it awaits a second person's approval.") % {"number": amendment.number})
+    messages.success(
+        request,
+        _("Amendment %(number)s proposed; it awaits a second person's approval.") % {"number": amendment.number},
+    )
     return redirect("web:contract", code=code)
 
 
@@ -160,9 +174,11 @@ def amendment_propose(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @domain_errors
 def amendment_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    amendment = selectors.amendment_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    amendment = selectors.amendment_get(actor=actor_of(request), pk=pk)
     approve = request.POST.get("decision") == "approve"
-    contract_amendment_decide(actor=request.user, amendment=amendment, approve=approve, note=request.POST.get("note", ""))  # type: ignore[arg-type]
+    contract_amendment_decide(
+        actor=actor_of(request), amendment=amendment, approve=approve, note=request.POST.get("note", "")
+    )
     messages.success(request, _("Amendment approved.") if approve else _("Amendment rejected."))
     return redirect("web:contract", code=amendment.contract.code)
 
@@ -171,8 +187,10 @@ def amendment_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @domain_errors
 def milestone_set(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    target = selectors.target_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    target = selectors.target_get(actor=actor_of(request), pk=pk)
     raw = request.POST.get("value", "").strip()
-    milestone_override(actor=request.user, target=target, year=year, value=raw or None, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+    milestone_override(
+        actor=actor_of(request), target=target, year=year, value=raw or None, reason=request.POST.get("reason", "")
+    )
     messages.success(request, _("Milestone %(year)s updated.") % {"year": year})
     return redirect("web:contract", code=target.contract.code)

@@ -33,10 +33,10 @@ CONTRACT_CHANGED = _("The contract changed since this amendment was proposed; pr
 def _clean_changes(contract: PerformanceContract, changes: dict[str, Any]) -> dict[str, Any]:
     """Check an amendment's changes against the contract and return them in canonical form."""
     clean: dict[str, Any] = {}
-    horizon = changes.get("horizon_year")
-    if horizon not in (None, ""):
+    raw_horizon = changes.get("horizon_year")
+    if raw_horizon not in (None, ""):
         try:
-            horizon = int(horizon)
+            horizon = int(str(raw_horizon))
         except (TypeError, ValueError):
             raise ValidationFailed(_("Enter a year."), field="horizon_year") from None
         latest_baseline = contract.targets.aggregate(m=Max("baseline_year"))["m"]
@@ -85,7 +85,9 @@ def contract_amendment_propose(
     clean = _clean_changes(contract, changes)
     clean["base_version"] = contract.version
     number = (contract.amendments.aggregate(m=Max("number"))["m"] or 0) + 1
-    amendment = ContractAmendment(contract=contract, number=number, reason=reason.strip(), changes=clean, proposed_by=actor)
+    amendment = ContractAmendment(
+        contract=contract, number=number, reason=reason.strip(), changes=clean, proposed_by=actor
+    )
     amendment._change_reason = reason.strip()  # type: ignore[attr-defined]
     amendment.save()
     return amendment

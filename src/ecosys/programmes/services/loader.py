@@ -112,8 +112,13 @@ def programme_load(*, actor: User | None, data: dict[str, Any]) -> LoadReport:
     for item in data.get("organisations", []):
         org = Organisation.objects.filter(acronym=item["acronym"], kind=item["kind"]).first()
         if org is None:
-            org = organisation_create(actor=None, kind=item["kind"], name=item["name"], acronym=item["acronym"],
-                                      ice=str(item.get("ice") or ""))
+            org = organisation_create(
+                actor=None,
+                kind=item["kind"],
+                name=item["name"],
+                acronym=item["acronym"],
+                ice=str(item.get("ice") or ""),
+            )
             report.count("organisation", "created")
         else:
             org, state = _upsert(Organisation, {"pk": org.pk}, {"name": item["name"]})
@@ -127,16 +132,25 @@ def programme_load(*, actor: User | None, data: dict[str, Any]) -> LoadReport:
 
     p = data["programme"]
     programme, state = _upsert(
-        Programme, {"code": p["code"]},
-        {**_names(p), "start_year": int(p["start_year"]), "end_year": int(p["end_year"]), "source": p.get("source", "")},
+        Programme,
+        {"code": p["code"]},
+        {
+            **_names(p),
+            "start_year": int(p["start_year"]),
+            "end_year": int(p["end_year"]),
+            "source": p.get("source", ""),
+        },
     )
     report.count("programme", state)
 
     indicators: dict[str, Indicator] = {}
     for item in data.get("indicators", []):
         values = {
-            **_names(item), **_texts(item, "definition"),
-            "unit": item["unit"], "measure_kind": item["measure_kind"], "direction": item.get("direction", "increase"),
+            **_names(item),
+            **_texts(item, "definition"),
+            "unit": item["unit"],
+            "measure_kind": item["measure_kind"],
+            "direction": item.get("direction", "increase"),
         }
         if item.get("numerator"):
             values["numerator"] = indicators[item["numerator"]]
@@ -146,28 +160,41 @@ def programme_load(*, actor: User | None, data: dict[str, Any]) -> LoadReport:
 
     s = data["sector"]
     sector, state = _upsert(
-        Sector, {"code": s["code"]},
+        Sector,
+        {"code": s["code"]},
         {**_names(s), "programme": programme, "federation": org_ref(s["federation"]) if s.get("federation") else None},
     )
     report.count("sector", state)
     for item in s.get("baselines", []):
         _obj, state = _upsert(
-            SectorBaseline, {"sector": sector, "indicator": indicators[item["indicator"]]},
-            {"value": to_decimal(item["value"], field="value"), "year": item.get("year"), "source": item.get("source", "")},
+            SectorBaseline,
+            {"sector": sector, "indicator": indicators[item["indicator"]]},
+            {
+                "value": to_decimal(item["value"], field="value"),
+                "year": item.get("year"),
+                "source": item.get("source", ""),
+            },
         )
         report.count("sector baseline", state)
 
     ecosystems: dict[str, Ecosystem] = {}
     for item in data.get("ecosystems", []):
         eco, state = _upsert(
-            Ecosystem, {"code": item["code"]},
-            {**_names(item), **_texts(item, "description"), "sector": sector,
-             "value_chain_note": item.get("value_chain_note", "")},
+            Ecosystem,
+            {"code": item["code"]},
+            {
+                **_names(item),
+                **_texts(item, "description"),
+                "sector": sector,
+                "value_chain_note": item.get("value_chain_note", ""),
+            },
         )
         report.count("ecosystem", state)
         ecosystems[item["code"]] = eco
         if item.get("value_chain") and not eco.tiers.exists():
-            chain = {t["tier"]: {a["name"]: [str(c) for c in a["hs"]] for a in t["activities"]} for t in item["value_chain"]}
+            chain = {
+                t["tier"]: {a["name"]: [str(c) for c in a["hs"]] for a in t["activities"]} for t in item["value_chain"]
+            }
             value_chain_replace(ecosystem=eco, chain=chain)
             report.count("value chain", "created")
 
@@ -195,26 +222,44 @@ def _load_contract(
     if set(contract.ecosystems.values_list("pk", flat=True)) != wanted:
         contract.ecosystems.set(wanted)
     for position, key in enumerate(item.get("parties", [])):
-        _obj, state = _upsert(ContractParty, {"contract": contract, "organisation": org_ref(key)}, {"position": position})
+        _obj, state = _upsert(
+            ContractParty, {"contract": contract, "organisation": org_ref(key)}, {"position": position}
+        )
         report.count("contract party", state)
     for sig in item.get("signings", []):
-        signed_on = sig["signed_on"] if isinstance(sig["signed_on"], date) else date.fromisoformat(str(sig["signed_on"]))
+        signed_on = (
+            sig["signed_on"] if isinstance(sig["signed_on"], date) else date.fromisoformat(str(sig["signed_on"]))
+        )
         _obj, state = _upsert(
-            ContractSigning, {"contract": contract, "signed_on": signed_on}, {**_names(sig), "source": sig.get("source", "")}
+            ContractSigning,
+            {"contract": contract, "signed_on": signed_on},
+            {**_names(sig), "source": sig.get("source", "")},
         )
         report.count("signature", state)
     for t in item.get("targets", []):
         indicator = indicators[t["indicator"]]
         eco = ecosystems[t["ecosystem"]] if t.get("ecosystem") else None
-        if Target.objects.filter(contract=contract, indicator=indicator, ecosystem=eco,
-                                 region=t.get("region", ""), gender=t.get("gender", "")).exists():
+        if Target.objects.filter(
+            contract=contract,
+            indicator=indicator,
+            ecosystem=eco,
+            region=t.get("region", ""),
+            gender=t.get("gender", ""),
+        ).exists():
             continue  # targets change by amendment once they exist
         target_create(
-            actor=None, contract=contract, indicator=indicator, ecosystem=eco,
-            baseline_value=t.get("baseline_value"), baseline_year=t.get("baseline_year"),
+            actor=None,
+            contract=contract,
+            indicator=indicator,
+            ecosystem=eco,
+            baseline_value=t.get("baseline_value"),
+            baseline_year=t.get("baseline_year"),
             horizon_value=t.get("horizon_value"),
-            horizon_year=t.get("horizon_year"), shape=t.get("shape", "linear"), region=t.get("region", ""),
-            gender=t.get("gender", ""), source=t.get("source", ""),
+            horizon_year=t.get("horizon_year"),
+            shape=t.get("shape", "linear"),
+            region=t.get("region", ""),
+            gender=t.get("gender", ""),
+            source=t.get("source", ""),
         )
         report.count("target", "created")
     for c in item.get("commitments", []):
@@ -222,8 +267,13 @@ def _load_contract(
         if Commitment.objects.filter(**lookup).exists() and contract.version > 1:
             continue
         _obj, state = _upsert(
-            Commitment, lookup,
-            {"amount": to_decimal(c["amount"], field="amount"), "unit": c["unit"], "source": c.get("source", ""),
-             **_texts(c, "description")},
+            Commitment,
+            lookup,
+            {
+                "amount": to_decimal(c["amount"], field="amount"),
+                "unit": c["unit"],
+                "source": c.get("source", ""),
+                **_texts(c, "description"),
+            },
         )
         report.count("commitment", state)

@@ -80,12 +80,15 @@ def target_milestones_derive(*, target: Target, reason: str = "") -> list[Milest
     result = []
     for point in path:
         derived = Decimal(repr(point.value)).quantize(CENT, rounding=ROUND_HALF_UP)
-        milestone = existing.get(point.year)
-        if milestone is None:
+        found = existing.get(point.year)
+        if found is None:
             milestone = Milestone(target=target, year=point.year, derived_value=derived)
             milestone._change_reason = reason  # type: ignore[attr-defined]
             milestone.save()
-        elif milestone.derived_value != derived or (milestone.override_value is not None and not point.overridden):
+            result.append(milestone)
+            continue
+        milestone = found
+        if milestone.derived_value != derived or (milestone.override_value is not None and not point.overridden):
             milestone.derived_value = derived
             if not point.overridden:
                 milestone.override_value = None
@@ -169,9 +172,7 @@ def target_create(
 
 
 @transaction.atomic
-def milestone_override(
-    *, actor: User, target: Target, year: int, value: Any | None, reason: str
-) -> Milestone:
+def milestone_override(*, actor: User, target: Target, year: int, value: Any | None, reason: str) -> Milestone:
     """Set (or, with ``value=None``, clear) the value of one yearly milestone, with a reason."""
     require(actor, "target.edit")
     if not reason or not reason.strip():
@@ -195,4 +196,3 @@ def milestone_override(
     target_milestones_derive(target=target, reason=reason.strip())
     milestone.refresh_from_db()
     return milestone
-

@@ -22,9 +22,19 @@ from ecosys.programmes.selectors import ecosystem_check_editable
 
 COLUMNS = ("tier", "activity", "hs_code")
 HEADER_ALIASES = {
-    "tier": "tier", "maillon": "tier", "niveau": "tier", "الحلقة": "tier",
-    "activity": "activity", "activité": "activity", "activite": "activity", "النشاط": "activity",
-    "hs_code": "hs_code", "hs": "hs_code", "code_sh": "hs_code", "code sh": "hs_code", "sh": "hs_code",
+    "tier": "tier",
+    "maillon": "tier",
+    "niveau": "tier",
+    "الحلقة": "tier",
+    "activity": "activity",
+    "activité": "activity",
+    "activite": "activity",
+    "النشاط": "activity",
+    "hs_code": "hs_code",
+    "hs": "hs_code",
+    "code_sh": "hs_code",
+    "code sh": "hs_code",
+    "sh": "hs_code",
     "رمز النظام المنسق": "hs_code",
 }
 FILE_INVALID = _("The value chain file has errors; nothing was imported.")
@@ -81,11 +91,11 @@ def _parse(raw: bytes | str) -> dict[str, dict[str, list[str]]]:
             continue
         if not all(cells.values()):
             continue
-        key = (cells["tier"], cells["activity"], code)
-        if key in seen:
-            errors.append({"row": row_number, "column": "hs_code", "message": HS_DUPLICATE % {"row": seen[key]}})
+        row_key = (cells["tier"], cells["activity"], code)
+        if row_key in seen:
+            errors.append({"row": row_number, "column": "hs_code", "message": HS_DUPLICATE % {"row": seen[row_key]}})
             continue
-        seen[key] = row_number
+        seen[row_key] = row_number
         chain.setdefault(cells["tier"], {}).setdefault(cells["activity"], []).append(code)
     if rows == 0:
         raise ValidationFailed(FILE_EMPTY, field="file", code="file_empty")
@@ -103,11 +113,13 @@ def value_chain_replace(*, ecosystem: Ecosystem, chain: dict[str, dict[str, list
             tier.delete()
             counts["deleted"] += 1
     for t_pos, (tier_name, activities) in enumerate(chain.items(), start=1):
-        tier = tiers.get(tier_name)
-        if tier is None:
+        found_tier = tiers.get(tier_name)
+        if found_tier is None:
             tier = ValueChainTier.objects.create(ecosystem=ecosystem, name_fr=tier_name, position=t_pos)
             counts["created"] += 1
-        elif tier.position != t_pos:
+        else:
+            tier = found_tier
+        if tier.position != t_pos:
             ValueChainTier.objects.filter(pk=tier.pk).update(position=t_pos)
         existing = {a.name_fr: a for a in tier.activities.all()}
         for name, activity in existing.items():
@@ -115,11 +127,13 @@ def value_chain_replace(*, ecosystem: Ecosystem, chain: dict[str, dict[str, list
                 activity.delete()
                 counts["deleted"] += 1
         for a_pos, (activity_name, codes) in enumerate(activities.items(), start=1):
-            activity = existing.get(activity_name)
-            if activity is None:
+            found_activity = existing.get(activity_name)
+            if found_activity is None:
                 activity = Activity.objects.create(tier=tier, name_fr=activity_name, position=a_pos)
                 counts["created"] += 1
-            elif activity.position != a_pos:
+            else:
+                activity = found_activity
+            if activity.position != a_pos:
                 Activity.objects.filter(pk=activity.pk).update(position=a_pos)
             have = set(activity.products.values_list("hs_code", flat=True))
             gone = have - set(codes)
