@@ -43,8 +43,8 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench
 
 messages: $(STAMP)
-	cd src/ecosys && ../../$(BIN)/django-admin makemessages -l fr -l ar -l en --no-obsolete --no-location --settings=ecosys.config.settings
-	cd src/ecosys && ../../$(BIN)/django-admin compilemessages --settings=ecosys.config.settings
+	cd src/ecosys && ECOSYS_VAR_DIR=$$(mktemp -d) ../../$(BIN)/django-admin makemessages -l fr -l ar -l en --no-obsolete --no-location --settings=ecosys.config.settings
+	cd src/ecosys && ECOSYS_VAR_DIR=$$(mktemp -d) ../../$(BIN)/django-admin compilemessages --settings=ecosys.config.settings
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

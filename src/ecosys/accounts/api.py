@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ecosys.accounts import selectors, services
 from ecosys.core.http import actor_of
@@ -64,10 +64,10 @@ def organisation_get(request: HttpRequest, pk: int):
 
 @router.post("/organisations", response={201: OrganisationOut})
 def organisation_create(request: HttpRequest, payload: OrganisationIn):
-    return 201, services.organisation_create(actor=actor_of(request), **payload.dict())
+    return Status(201, services.organisation_create(actor=actor_of(request), **payload.dict()))
 
 
 @router.post("/tokens", response={201: TokenOut})
 def token_create(request: HttpRequest, payload: TokenIn):
     token, key = services.api_token_create(actor=actor_of(request), name=payload.name)
-    return 201, {"name": token.name, "key": key}
+    return Status(201, {"name": token.name, "key": key})

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -38,18 +39,18 @@ api.add_router("", accounts_router)
 api.add_router("", programmes_router)
 
 _PYDANTIC_MESSAGES = {
-    "missing": "This field is required.",
-    "int_parsing": "Enter a whole number.",
-    "int_type": "Enter a whole number.",
-    "decimal_parsing": "Enter a number.",
-    "float_parsing": "Enter a number.",
-    "string_type": "Enter text.",
-    "date_from_datetime_parsing": "Enter a date (YYYY-MM-DD).",
-    "date_parsing": "Enter a date (YYYY-MM-DD).",
-    "json_invalid": "The request body is not valid JSON.",
-    "literal_error": "Choose one of the allowed values.",
-    "enum": "Choose one of the allowed values.",
-    "extra_forbidden": "Unknown field.",
+    "missing": gettext_noop("This field is required."),
+    "int_parsing": gettext_noop("Enter a whole number."),
+    "int_type": gettext_noop("Enter a whole number."),
+    "decimal_parsing": gettext_noop("Enter a number."),
+    "float_parsing": gettext_noop("Enter a number."),
+    "string_type": gettext_noop("Enter text."),
+    "date_from_datetime_parsing": gettext_noop("Enter a date (YYYY-MM-DD)."),
+    "date_parsing": gettext_noop("Enter a date (YYYY-MM-DD)."),
+    "json_invalid": gettext_noop("The request body is not valid JSON."),
+    "literal_error": gettext_noop("Choose one of the allowed values."),
+    "enum": gettext_noop("Choose one of the allowed values."),
+    "extra_forbidden": gettext_noop("Unknown field."),
 }
 
 

@@ -10,6 +10,7 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+SYSTEM = _("system")
 IGNORED_FIELDS = {"updated_at", "created_at"}
 
 
@@ -44,7 +45,7 @@ def history_entries(instances: list[Model]) -> list[AuditEntry]:
             entries.append(
                 AuditEntry(
                     when=record.history_date,
-                    who=(user.get_username() if user else "system"),
+                    who=(user.get_username() if user else str(SYSTEM)),
                     action=str(ACTIONS.get(record.history_type, record.history_type)),
                     object_label=f"{instance._meta.verbose_name}: {instance}",
                     changes=changes,

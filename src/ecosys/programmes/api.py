@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ecosys.core.errors import ValidationFailed
@@ -320,7 +320,7 @@ def target_add(request: HttpRequest, code: str, payload: TargetIn):
     if indicator is None:
         raise ValidationFailed(selectors.NOT_FOUND, field="indicator")
     target = target_create(actor=actor_of(request), contract=contract, indicator=indicator, ecosystem=ecosystem, **data)
-    return 201, target
+    return Status(201, target)
 
 
 @router.put("/targets/{pk}/milestones/{year}", response=MilestoneOut)
@@ -337,7 +337,7 @@ def amendment_propose(request: HttpRequest, code: str, payload: AmendmentIn):
     data = payload.dict()
     reason = data.pop("reason")
     amendment = contract_amendment_propose(actor=actor_of(request), contract=contract, reason=reason, changes=data)
-    return 201, amendment
+    return Status(201, amendment)
 
 
 @router.post("/amendments/{pk}/decision", response=AmendmentOut)

@@ -40,9 +40,9 @@ def domain_errors(view: View) -> View:
             return render(request, "web/error.html", {"error": exc}, status=exc.status)
         except DomainError as exc:
             messages.error(request, str(exc.message))
-            for field, message in exc.fields.items():
+            for message in exc.fields.values():
                 if str(message) != str(exc.message):
-                    messages.error(request, f"{field}: {message}")
+                    messages.error(request, str(message))
             for detail in exc.details:
                 messages.error(
                     request,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ecosys.accounts.models import User
@@ -27,6 +27,8 @@ AMENDMENT_DECIDED = _("This amendment has already been decided.")
 AMENDMENT_UNKNOWN_TARGET = _("Target %(id)s is not part of this contract.")
 AMENDMENT_UNKNOWN_COMMITMENT = _("Commitment %(id)s is not part of this contract.")
 CONTRACT_NOT_SIGNED = _("Only a signed contract is amended; edit a draft directly.")
+AMENDMENT_REASON = _("Amendment %(number)s: %(reason)s")
+RECORD_LANGUAGE = "fr"
 CONTRACT_CHANGED = _("The contract changed since this amendment was proposed; propose it again.")
 
 
@@ -129,7 +131,8 @@ def contract_amendment_decide(
     if not approve and not note.strip():
         raise ValidationFailed(REASON_REQUIRED, field="note", code="reason_required")
     contract = PerformanceContract.objects.select_for_update().get(pk=amendment.contract_id)
-    why = f"{_('Amendment')} {amendment.number}: {amendment.reason}"
+    with translation.override(RECORD_LANGUAGE):  # the audit trail is written in the language of record
+        why = str(AMENDMENT_REASON % {"number": amendment.number, "reason": amendment.reason})
     if approve:
         if contract.version != amendment.changes.get("base_version"):
             raise Conflict(CONTRACT_CHANGED, code="contract_changed")

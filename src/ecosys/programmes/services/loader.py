@@ -38,7 +38,7 @@ from ecosys.programmes.services.valuechain import value_chain_replace
 
 FORMAT = "ecosys-programme/1"
 BUNDLED_IMM = Path(__file__).resolve().parent.parent / "fixtures" / "imm.yaml"
-LOAD_REASON = "programme file"
+LOAD_REASON = "chargement du fichier de programme"  # audit reasons are kept in French, the language of record
 BAD_FORMAT = _("This is not an Ecosys programme file (format: ecosys-programme/1).")
 UNKNOWN_REFERENCE = _("Unknown reference %(key)s.")
 BAD_YAML = _("The file is not valid YAML: %(error)s")
