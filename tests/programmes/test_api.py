@@ -122,11 +122,15 @@ def test_the_ecosystems_are_listed_with_their_names_in_three_languages_and_their
     assert set(ecosystems) == {"IMM-NAV", "IMM-NM", "IMM-TM", "IMM-VAL"}
     val = ecosystems["IMM-VAL"]
     assert (val["name_fr"], val["name_en"], val["name_ar"]) == (
-        "Valorisation des métaux", "Metal recovery and processing", "تثمين المعادن",
+        "Valorisation des métaux",
+        "Metal recovery and processing",
+        "تثمين المعادن",
     )
     assert val["sector"] == "IMM"
     assert [t["name"] for t in detail["tiers"]] == [
-        "Collecte et préparation des ferrailles", "Élaboration et première transformation", "Fonderie",
+        "Collecte et préparation des ferrailles",
+        "Élaboration et première transformation",
+        "Fonderie",
     ]
     codes = [code for tier in detail["tiers"] for activity in tier["activities"] for code in activity["hs_codes"]]
     assert codes == ["7204", "7404", "7602", "7206", "7207", "7213", "7214", "7325", "7616"]
@@ -152,10 +156,12 @@ def test_the_imm_contract_carries_the_published_targets_and_state_commitments(im
     assert Decimal(jobs["milestones"][-1]["value"]) == Decimal("13340")
     commitments = {c["kind"]: c for c in contract["commitments"]}
     assert (Decimal(commitments["fund_envelope"]["amount"]), commitments["fund_envelope"]["unit"]) == (
-        Decimal("630000000"), "MAD",
+        Decimal("630000000"),
+        "MAD",
     )
     assert (Decimal(commitments["land_hectares"]["amount"]), commitments["land_hectares"]["unit"]) == (
-        Decimal("57"), "ha",
+        Decimal("57"),
+        "ha",
     )
     assert contract["amendments"] == []
 
@@ -168,9 +174,14 @@ def test_the_openapi_document_is_served_and_lists_the_paths(db):
     assert document["openapi"].startswith("3.")
     paths = document["paths"]
     for path in (
-        "/api/v1/programmes", "/api/v1/ecosystems/{code}", "/api/v1/contracts/{code}",
-        "/api/v1/contracts/{code}/targets", "/api/v1/targets/{pk}/milestones/{year}",
-        "/api/v1/contracts/{code}/amendments", "/api/v1/amendments/{pk}/decision", "/api/v1/organisations",
+        "/api/v1/programmes",
+        "/api/v1/ecosystems/{code}",
+        "/api/v1/contracts/{code}",
+        "/api/v1/contracts/{code}/targets",
+        "/api/v1/targets/{pk}/milestones/{year}",
+        "/api/v1/contracts/{code}/amendments",
+        "/api/v1/amendments/{pk}/decision",
+        "/api/v1/organisations",
     ):
         assert path in paths, path
     assert "put" in paths["/api/v1/targets/{pk}/milestones/{year}"]
@@ -308,7 +319,9 @@ def test_a_changed_value_chain_imports_once_and_a_second_import_of_the_same_file
     text = client.get(f"{API}/ecosystems/IMM-VAL/value-chain.csv").content.decode("utf-8")
     lines = text.splitlines()
     # Drop the aluminium castings, add copper articles to the foundry tier.
-    changed = "\n".join([line for line in lines if not line.endswith(",7616")] + ["Fonderie,Articles en cuivre,7419"]) + "\n"
+    changed = (
+        "\n".join([line for line in lines if not line.endswith(",7616")] + ["Fonderie,Articles en cuivre,7419"]) + "\n"
+    )
 
     first = client.post(f"{API}/ecosystems/IMM-VAL/value-chain", csv_upload(changed))
     second = client.post(f"{API}/ecosystems/IMM-VAL/value-chain", csv_upload(changed))
@@ -316,7 +329,9 @@ def test_a_changed_value_chain_imports_once_and_a_second_import_of_the_same_file
     assert first.status_code == 200, first.content
     assert first.json() == {"created": 2, "deleted": 1}  # activity + product created, old activity gone
     assert second.json() == {"created": 0, "deleted": 0}
-    codes = set(ActivityProduct.objects.filter(activity__tier__ecosystem__code="IMM-VAL").values_list("hs_code", flat=True))
+    codes = set(
+        ActivityProduct.objects.filter(activity__tier__ecosystem__code="IMM-VAL").values_list("hs_code", flat=True)
+    )
     assert "7419" in codes and "7616" not in codes
 
 
@@ -365,7 +380,10 @@ def test_a_milestone_override_sets_the_year_s_value_and_keeps_the_horizon(imm, m
     assert after[2016] != before[2016]  # the other milestones bend through the new anchor
     assert list(after.values()) == sorted(after.values())
     assert after[2020] == Decimal("13340")
-    assert Milestone.objects.get(target=target, year=2017).history.first().history_change_reason == "Déclarations CNSS 2017"
+    assert (
+        Milestone.objects.get(target=target, year=2017).history.first().history_change_reason
+        == "Déclarations CNSS 2017"
+    )
 
 
 def test_a_milestone_override_beyond_the_horizon_is_refused_naming_the_year(imm, admin, api_for):
@@ -432,7 +450,9 @@ def test_an_amendment_approved_by_a_second_person_creates_version_2_and_changes_
     assert response.status_code == 200, response.content
     decided = response.json()
     assert (decided["status"], decided["decided_by"], decided["resulting_version"]) == (
-        "approved", approver.username, 2,
+        "approved",
+        approver.username,
+        2,
     )
     contract = api_for(approver).get(f"{API}/contracts/IMM-CP").json()
     assert contract["version"] == 2
@@ -453,7 +473,9 @@ def test_an_amendment_approved_by_its_author_is_refused_and_changes_nothing(imm,
     proposed = _propose(client, target)
 
     response = client.post(
-        f"{API}/amendments/{proposed['id']}/decision", {"approve": True, "note": "Moi-même"}, content_type="application/json"
+        f"{API}/amendments/{proposed['id']}/decision",
+        {"approve": True, "note": "Moi-même"},
+        content_type="application/json",
     )
 
     body = assert_error(response, 400, code="four_eyes")
