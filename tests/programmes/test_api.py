@@ -521,7 +521,9 @@ def test_a_bearer_token_authenticates_reads_and_writes(imm, admin):
     assert me.json()["username"] == admin.username
     assert me.json()["roles"] == [Role.MINISTRY_ADMIN.value]
     assert proposed.status_code == 201, proposed.content
-    assert ContractAmendment.objects.get().proposed_by == admin
+    amendment = ContractAmendment.objects.get()
+    assert amendment.proposed_by == admin
+    assert amendment.history.get().history_user == admin  # the audit trail names the token's owner
     token.refresh_from_db()
     assert token.last_used_at is not None
     assert key not in (token.digest, token.prefix)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,22 +26,29 @@ class AuditEntry:
 
 
 def history_entries(instances: list[Model]) -> list[AuditEntry]:
-    """Return the change history of the given objects, newest first, with field-level differences."""
-    entries: list[AuditEntry] = []
+    """Return the change history of the given objects, newest first, with field-level differences.
+
+    One query per model class, whatever the number of objects.
+    """
+    by_model: dict[type[Model], dict[Any, Model]] = defaultdict(dict)
     for instance in instances:
-        history = getattr(instance, "history", None)
-        if history is None:
-            continue
-        records = list(history.all().select_related("history_user").order_by("history_date", "history_id"))
+        if hasattr(type(instance), "history"):
+            by_model[type(instance)][instance.pk] = instance
+    entries: list[AuditEntry] = []
+    for model, objects in by_model.items():
+        records = (
+            model.history.filter(id__in=list(objects))  # type: ignore[attr-defined]
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
         previous: Any = None
         for record in records:
+            instance = objects[record.id]
             changes: list[tuple[str, str, str]] = []
-            if previous is not None and record.history_type == "~":
-                delta = record.diff_against(previous)
-                for change in delta.changes:
-                    if change.field in IGNORED_FIELDS:
-                        continue
-                    changes.append((change.field, _fmt(change.old), _fmt(change.new)))
+            if previous is not None and previous.id == record.id and record.history_type == "~":
+                for change in record.diff_against(previous).changes:
+                    if change.field not in IGNORED_FIELDS:
+                        changes.append((change.field, _fmt(change.old), _fmt(change.new)))
             user = record.history_user
             entries.append(
                 AuditEntry(
