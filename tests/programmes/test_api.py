@@ -384,6 +384,23 @@ def test_a_milestone_override_sets_the_year_s_value_and_keeps_the_horizon(imm, m
         Milestone.objects.get(target=target, year=2017).history.first().history_change_reason
         == "Déclarations CNSS 2017"
     )
+    # What the S-curve alone gives for 2017 stays beside the override.
+    assert Decimal(milestone["derived_value"]) == before[2017]
+
+
+def test_a_body_that_is_not_json_gets_400_naming_the_body_in_the_reader_s_language(imm, admin, api_for):
+    target = jobs_target(imm)
+    response = api_for(admin).put(
+        f"{API}/targets/{target.pk}/milestones/2017",
+        "{not json",
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert body["errors"][0]["field"] == "body"
+    assert body["message"] == "Le corps de la requête n'est pas un JSON valide."
 
 
 def test_a_milestone_override_beyond_the_horizon_is_refused_naming_the_year(imm, admin, api_for):

@@ -47,7 +47,6 @@ _PYDANTIC_MESSAGES = {
     "string_type": gettext_noop("Enter text."),
     "date_from_datetime_parsing": gettext_noop("Enter a date (YYYY-MM-DD)."),
     "date_parsing": gettext_noop("Enter a date (YYYY-MM-DD)."),
-    "json_invalid": gettext_noop("The request body is not valid JSON."),
     "literal_error": gettext_noop("Choose one of the allowed values."),
     "enum": gettext_noop("Choose one of the allowed values."),
     "extra_forbidden": gettext_noop("Unknown field."),
@@ -78,4 +77,8 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, ValueError):  # ninja wraps a body that does not parse (bad JSON)
+        message = _("The request body is not valid JSON.")
+        body = {"code": "invalid", "message": message, "errors": [{"field": "body", "message": message}]}
+        return api.create_response(request, body, status=400)
     return api.create_response(request, {"code": "error", "message": str(exc), "errors": []}, status=exc.status_code)

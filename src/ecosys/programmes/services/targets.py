@@ -62,15 +62,17 @@ def target_milestones_derive(*, target: Target, reason: str = "") -> list[Milest
         for year, m in existing.items()
         if m.override_value is not None and target.baseline_year < year < target.horizon_year
     }
+    spec = {
+        "baseline_value": float(target.baseline_value),
+        "baseline_year": target.baseline_year,
+        "horizon_value": float(target.horizon_value),
+        "horizon_year": target.horizon_year,
+        "shape": target.shape,
+    }
     try:
-        path = milestone_path(
-            baseline_value=float(target.baseline_value),
-            baseline_year=target.baseline_year,
-            horizon_value=float(target.horizon_value),
-            horizon_year=target.horizon_year,
-            shape=target.shape,  # type: ignore[arg-type]
-            overrides=overrides,
-        )
+        path = milestone_path(**spec, overrides=overrides)  # type: ignore[arg-type]
+        # What the rule alone gives, kept beside an override so both can be shown.
+        rule = {m.year: m.value for m in milestone_path(**spec)} if overrides else {}  # type: ignore[arg-type]
     except MilestoneError as exc:
         raise _milestone_error(exc) from exc
     wanted_years = {point.year for point in path}
@@ -79,7 +81,8 @@ def target_milestones_derive(*, target: Target, reason: str = "") -> list[Milest
             milestone.delete()
     result = []
     for point in path:
-        derived = Decimal(repr(point.value)).quantize(CENT, rounding=ROUND_HALF_UP)
+        value = rule[point.year] if point.overridden else point.value
+        derived = Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_UP)
         found = existing.get(point.year)
         if found is None:
             milestone = Milestone(target=target, year=point.year, derived_value=derived)
