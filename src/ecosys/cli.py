@@ -4,6 +4,8 @@ ecosys run [--port 8000]          migrate, load the IMM programme, create an adm
                                   start the task worker and the server on 127.0.0.1
 ecosys load-programme FILE        load (or update) a programme file; loading twice changes nothing
 ecosys create-admin [--username]  create an administrator with a generated password, printed once
+ecosys demo                       generate the IMM demo companies, projects and declarations (once)
+ecosys import KIND FILE           import company declarations or CNSS headcounts (CSV or XLSX)
 ecosys worker                     run the background task worker
 ecosys manage ARGS...             any Django management command
 """
@@ -26,6 +28,11 @@ def _django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+    from django.utils import translation
+
+    # Messages in the operator's language: ECOSYS_LANGUAGE (fr, en, ar), French by default.
+    translation.activate(os.environ.get("ECOSYS_LANGUAGE") or settings.LANGUAGE_CODE)
 
 
 def _manage(*args: str) -> None:
@@ -82,6 +89,53 @@ def create_admin(username: str, *, only_if_none: bool = False) -> int:
     return 0
 
 
+def demo() -> int:
+    from ecosys.investments.demo import demo_generate
+    from ecosys.investments.services.declarations import headcount_reconcile
+
+    created = demo_generate()
+    if not created:
+        print("Demo data already generated; nothing changed.")
+        return 0
+    counts = headcount_reconcile(actor=None)
+    print("Generated demo data (labelled as such in the pages): " + ", ".join(f"{n} {k}" for k, n in created.items()))
+    print("Reconciled declared headcounts with CNSS: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    return 0
+
+
+def import_file(kind: str, path: str) -> int:
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from ecosys.core.errors import DomainError
+    from ecosys.investments.services.imports import import_file as run_import
+
+    bar = tqdm(unit=" rows", desc="checking", unit_scale=True, disable=None)  # no bar when not a terminal
+
+    def progress(done: int, total: int) -> None:
+        if total and bar.total != total:
+            bar.set_description("importing")
+            bar.reset(total=total)
+        bar.n = done
+        bar.refresh()
+
+    try:
+        result = run_import(actor=None, kind=kind, path=Path(path), progress=progress)
+    except DomainError as exc:
+        bar.close()
+        print(f"error: {exc.message}", file=sys.stderr)
+        for detail in exc.details:
+            print(f"  row {detail.get('row')}, column {detail.get('column')}: {detail['message']}", file=sys.stderr)
+        return 2
+    bar.close()
+    if result.already_imported:
+        print(f"{path}: already imported on {result.batch.created_at:%Y-%m-%d}; nothing added.")
+    else:
+        print(f"{path}: {result.created} rows added, {result.updated} updated.")
+    return 0
+
+
 def run(port: int, host: str) -> int:
     from django.conf import settings
 
@@ -90,6 +144,7 @@ def run(port: int, host: str) -> int:
     from ecosys.programmes.services.loader import BUNDLED_IMM
 
     load_programme(str(BUNDLED_IMM))
+    demo()
     create_admin("admin", only_if_none=True)
     worker = subprocess.Popen([sys.executable, "-m", "ecosys.cli", "worker"])
     print(f"Task worker started (pid {worker.pid}).", flush=True)
@@ -118,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     p_load.add_argument("file", nargs="?", help="path to the file; default: the bundled IMM programme")
     p_admin = sub.add_parser("create-admin", help="create an administrator with a generated password")
     p_admin.add_argument("--username", default="admin")
+    sub.add_parser("demo", help="generate the IMM demo data (labelled as generated)")
+    p_import = sub.add_parser("import", help="import company declarations or CNSS monthly headcounts")
+    p_import.add_argument("kind", choices=["declarations", "cnss"])
+    p_import.add_argument("file")
     sub.add_parser("worker", help="run the background task worker")
     p_manage = sub.add_parser("manage", help="run a Django management command")
     p_manage.add_argument("args", nargs=argparse.REMAINDER)
@@ -132,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
         return load_programme(args.file or str(BUNDLED_IMM))
     if args.command == "create-admin":
         return create_admin(args.username)
+    if args.command == "demo":
+        return demo()
+    if args.command == "import":
+        return import_file(args.kind, args.file)
     if args.command == "worker":
         _manage("db_worker")
         return 0

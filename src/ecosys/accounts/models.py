@@ -36,6 +36,7 @@ class Organisation(TimeStamped):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=255)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    is_generated = models.BooleanField(_("generated demo data"), default=False)
     ice = models.CharField(
         _("ICE"), max_length=15, blank=True, default="", help_text=_("15-digit common company identifier")
     )

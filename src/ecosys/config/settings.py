@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "ecosys.core",
     "ecosys.accounts",
     "ecosys.programmes",
+    "ecosys.investments",
     "ecosys.web",
 ]
 

@@ -42,6 +42,17 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Organisations: staff see all; company users only their own (selector scoping).
     "organisation.view_all": STAFF_ROLES,
     "organisation.manage": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER}),
+    # Investments: every role reads; company users only their own company's projects and figures.
+    "investments.view": ALL_ROLES,
+    "investments.view_all": STAFF_ROLES,
+    "projectbank.manage": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER, R.ECOSYSTEM_MANAGER}),
+    "project.create": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER, R.ECOSYSTEM_MANAGER, R.COMPANY_USER}),
+    "project.edit": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER, R.ECOSYSTEM_MANAGER, R.COMPANY_USER}),
+    "declaration.submit": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER, R.COMPANY_USER}),
+    # Administrative records (CNSS headcounts) come through the ministry's data-sharing agreements.
+    "cnss.import": frozenset({R.MINISTRY_ADMIN, R.MINISTRY_ANALYST}),
+    "verification.run": frozenset({R.MINISTRY_ADMIN, R.MINISTRY_ANALYST, R.FEDERATION_OFFICER}),
+    "verification.policy": frozenset({R.MINISTRY_ADMIN}),
     # The audit trail (history of contracts, targets, commitments).
     "audit.view": frozenset(
         {R.MINISTRY_ADMIN, R.MINISTRY_ANALYST, R.FEDERATION_OFFICER, R.ECOSYSTEM_MANAGER, R.AUDITOR}

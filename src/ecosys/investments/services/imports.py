@@ -1,0 +1,455 @@
+"""Import company declarations and CNSS monthly headcounts from CSV or XLSX files.
+
+Every import is all-or-nothing and idempotent:
+
+* the file is read twice, streaming: a first pass checks every row and reports each problem with
+  its row, column and reason; nothing is written unless the whole file is right;
+* the second pass writes in one transaction, in chunks (raw multi-row inserts: an ORM object per
+  row would cost more than the validation itself on a million-row CNSS file);
+* the file's SHA-256 is kept: the same file imported twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ecosys.accounts.models import Organisation, User
+from ecosys.core.errors import DomainError, ValidationFailed
+from ecosys.core.permissions import require
+from ecosys.investments.models import Declaration, ImportBatch, InvestmentProject, Source
+from ecosys.investments.selectors import actor_companies, sees_all_companies
+from ecosys.investments.services.declarations import check_month_closed, clean_figures, parse_month
+
+Progress = Callable[[int, int], None]
+COLUMNS = {
+    ImportBatch.Kind.CNSS: ["ice", "month", "headcount"],
+    ImportBatch.Kind.DECLARATIONS: [
+        "ice",
+        "project",
+        "month",
+        "headcount",
+        "gross_hires",
+        "departures",
+        "turnover_mad",
+        "exports_mad",
+        "imports_mad",
+        "value_added_mad",
+    ],
+}
+REQUIRED = {"ice", "month"}
+HEADERS = {
+    "en": {c: c for c in COLUMNS[ImportBatch.Kind.DECLARATIONS]},
+    "fr": {
+        "ice": "ICE",
+        "project": "code_projet",
+        "month": "mois",
+        "headcount": "effectif",
+        "gross_hires": "embauches_brutes",
+        "departures": "departs",
+        "turnover_mad": "chiffre_affaires_mad",
+        "exports_mad": "exportations_mad",
+        "imports_mad": "importations_mad",
+        "value_added_mad": "valeur_ajoutee_mad",
+    },
+    "ar": {
+        "ice": "التعريف الموحد للمقاولة",
+        "project": "رمز المشروع",
+        "month": "الشهر",
+        "headcount": "عدد المستخدمين",
+        "gross_hires": "التوظيفات الإجمالية",
+        "departures": "المغادرات",
+        "turnover_mad": "رقم المعاملات بالدرهم",
+        "exports_mad": "الصادرات بالدرهم",
+        "imports_mad": "الواردات بالدرهم",
+        "value_added_mad": "القيمة المضافة بالدرهم",
+    },
+}
+ALIASES = {header.strip().lower(): column for table in HEADERS.values() for column, header in table.items()}
+MAX_ERRORS_KEPT = 500
+CHUNK = 5000
+
+FILE_INVALID = _("The file has errors; nothing was imported.")
+FILE_EMPTY = _("The file has no rows.")
+FILE_UNREADABLE = _("The file cannot be read as CSV (UTF-8) or XLSX.")
+MISSING_COLUMN = _("Missing column: %(column)s.")
+VALUE_REQUIRED = _("A value is required.")
+ICE_UNKNOWN = _("No company with ICE %(ice)s is registered.")
+ICE_NOT_YOURS = _("ICE %(ice)s is not your company.")
+PROJECT_UNKNOWN = _("Project %(code)s does not belong to this company.")
+DUPLICATE_ROW = _("Same company and month as row %(row)s.")
+ALREADY_IMPORTED = _("This file was already imported on %(date)s; nothing was added.")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch: ImportBatch
+    created: int
+    updated: int
+    already_imported: bool
+
+
+def template_csv(kind: str, language: str = "fr") -> str:
+    """Return an empty CSV file with the column headers in the given language."""
+    headers = HEADERS.get(language, HEADERS["fr"])
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([headers[c] for c in COLUMNS[ImportBatch.Kind(kind)]])
+    return out.getvalue()
+
+
+def template_xlsx(kind: str, language: str = "fr") -> bytes:
+    """Return an empty XLSX workbook with the column headers in the given language."""
+    from openpyxl import Workbook
+
+    headers = HEADERS.get(language, HEADERS["fr"])
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "cnss" if kind == ImportBatch.Kind.CNSS else "declarations"
+    sheet.append([headers[c] for c in COLUMNS[ImportBatch.Kind(kind)]])
+    if language == "ar":
+        sheet.sheet_view.rightToLeft = True
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    """Yield (row number, cells) from a CSV or XLSX file, streaming; row 1 is the header."""
+    with path.open("rb") as handle:
+        is_xlsx = handle.read(4) == b"PK\x03\x04"
+    if is_xlsx:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
+                yield number, ["" if v is None else v for v in values]
+        finally:
+            workbook.close()
+        return
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as text:
+            sample = text.read(4096)
+            text.seek(0)
+            try:
+                dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+            except csv.Error:
+                dialect = csv.excel
+            for number, row in enumerate(csv.reader(text, dialect), start=1):
+                yield number, row
+    except UnicodeDecodeError:
+        raise ValidationFailed(FILE_UNREADABLE, field="file", code="file_unreadable") from None
+
+
+def row_key(company_id: int, project_id: int | None, month: date) -> int:
+    """Pack (company, project, month) into one integer."""
+    return ((company_id * 10_000_000) + (project_id or 0)) * 1_000_000 + month.year * 100 + month.month
+
+
+class _Checker:
+    """Check rows one by one; remember what the write pass needs, compactly."""
+
+    def __init__(self, kind: str, actor: User | None) -> None:
+        self.kind = kind
+        self.columns = COLUMNS[ImportBatch.Kind(kind)]
+        companies = Organisation.objects.filter(kind=Organisation.Kind.COMPANY).exclude(ice="")
+        self.company_ids = dict(companies.values_list("ice", "pk"))
+        self.allowed: set[int] | None = None
+        if actor is not None and not sees_all_companies(actor):
+            self.allowed = set(actor_companies(actor).values_list("pk", flat=True))
+        self.projects: dict[tuple[int, str], int] = {}
+        if kind == ImportBatch.Kind.DECLARATIONS:
+            self.projects = {
+                (c, code): pk for pk, c, code in InvestmentProject.objects.values_list("pk", "company_id", "code")
+            }
+        self.seen: dict[int, int] = {}  # row key -> first row number (ints keep a million rows small)
+        self.positions: dict[str, int] = {}
+        self.header: list[str] = []
+        self.errors: list[dict[str, Any]] = []
+        self.error_count = 0
+        self.today = timezone.localdate()
+
+    def error(self, row: int, column: str, message: Any) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            shown = self.header[self.positions[column]] if column in self.positions else column
+            self.errors.append({"row": row, "column": shown, "message": message})
+
+    def read_header(self, cells: list[Any]) -> None:
+        self.header = [str(c).strip() for c in cells]
+        for index, name in enumerate(self.header):
+            column = ALIASES.get(name.lower())
+            if column in self.columns and column not in self.positions:
+                self.positions[column] = index
+        required = REQUIRED | ({"headcount"} if self.kind == ImportBatch.Kind.CNSS else set())
+        for column in self.columns:
+            if column in required and column not in self.positions:
+                self.error(1, column, MISSING_COLUMN % {"column": column})
+
+    def check(self, number: int, cells: list[Any]) -> tuple[Any, ...] | None:
+        """Return the row as (company_id, project_id, month, figures) or None after recording errors."""
+        value = {c: (cells[i] if i < len(cells) else "") for c, i in self.positions.items()}
+        value = {c: (v.strip() if isinstance(v, str) else v) for c, v in value.items()}
+        before = self.error_count
+        ice = str(value.get("ice") or "").replace(" ", "")
+        company_id = self.company_ids.get(ice)
+        if not ice:
+            self.error(number, "ice", VALUE_REQUIRED)
+        elif company_id is None:
+            self.error(number, "ice", ICE_UNKNOWN % {"ice": ice})
+        elif self.allowed is not None and company_id not in self.allowed:
+            self.error(number, "ice", ICE_NOT_YOURS % {"ice": ice})
+        month: date | None = None
+        try:
+            if value.get("month") in (None, ""):
+                self.error(number, "month", VALUE_REQUIRED)
+            else:
+                month = parse_month(value["month"])
+                check_month_closed(month, self.today)
+        except DomainError as exc:
+            self.error(number, "month", exc.message)
+            month = None
+        project_id = None
+        code = str(value.get("project") or "")
+        if code and company_id is not None:
+            project_id = self.projects.get((company_id, code))
+            if project_id is None:
+                self.error(number, "project", PROJECT_UNKNOWN % {"code": code})
+        figures: dict[str, Any] = {}
+        for column in self.columns[self.columns.index("month") + 1 :]:
+            if column not in self.positions:
+                continue
+            try:
+                figures.update(clean_figures({column: value.get(column)}))
+            except DomainError as exc:
+                self.error(number, column, exc.message)
+        if self.kind == ImportBatch.Kind.CNSS and value.get("headcount") in (None, ""):
+            self.error(number, "headcount", VALUE_REQUIRED)
+        if self.error_count > before or company_id is None or month is None:
+            return None
+        key = row_key(company_id, project_id, month)
+        if key in self.seen:
+            self.error(number, "month", DUPLICATE_ROW % {"row": self.seen[key]})
+            return None
+        self.seen[key] = number
+        return company_id, project_id, month, figures
+
+    def check_again(self, number: int, cells: list[Any]) -> tuple[Any, ...]:
+        """Parse a row already checked in the first pass (the duplicate check is not repeated)."""
+        seen, self.seen = self.seen, {}
+        try:
+            row = self.check(number, cells)
+        finally:
+            self.seen = seen
+        if row is None:  # the file changed between the two passes
+            raise ValidationFailed(FILE_INVALID, code="file_changed")
+        return row
+
+
+def _authorise(actor: User | None, kind: str) -> None:
+    if actor is None:
+        return
+    if kind == ImportBatch.Kind.CNSS:
+        require(actor, "cnss.import")
+    else:
+        require(actor, "declaration.submit")
+
+
+def import_file(
+    *,
+    actor: User | None,
+    kind: str,
+    path: Path,
+    filename: str = "",
+    progress: Progress | None = None,
+    batch: ImportBatch | None = None,
+) -> ImportResult:
+    """Import a file of ``kind`` (declarations or cnss); raise ValidationFailed with every row error."""
+    _authorise(actor, kind)
+    sha = file_sha256(path)
+    done = ImportBatch.objects.filter(kind=kind, sha256=sha, status=ImportBatch.BatchStatus.DONE).first()
+    if done is not None:
+        if batch is not None and batch.pk != done.pk:
+            message = str(ALREADY_IMPORTED % {"date": f"{done.created_at:%Y-%m-%d}"})
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportBatch.BatchStatus.FAILED,
+                sha256=sha,
+                finished_at=timezone.now(),
+                errors=[{"row": None, "column": None, "message": message}],
+            )
+        return ImportResult(batch=done, created=0, updated=0, already_imported=True)
+    if batch is None:
+        batch = ImportBatch.objects.create(kind=kind, filename=filename or path.name, sha256=sha, created_by=actor)
+    else:
+        batch.sha256 = sha
+        batch.save(update_fields=["sha256"])
+    try:
+        checker, total = _check_file(kind, actor, path, batch, progress)
+        created, updated = _write(kind, path, checker, batch, actor, total, progress)
+    except DomainError as exc:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.BatchStatus.FAILED,
+            errors=[{**d, "message": str(d["message"])} for d in exc.details]
+            or [{"row": None, "column": None, "message": str(exc.message)}],
+            finished_at=timezone.now(),
+        )
+        raise
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.BatchStatus.DONE, rows_total=total, rows_done=total, finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    return ImportResult(batch=batch, created=created, updated=updated, already_imported=False)
+
+
+def _check_file(
+    kind: str, actor: User | None, path: Path, batch: ImportBatch, progress: Progress | None
+) -> tuple[_Checker, int]:
+    checker = _Checker(kind, actor)
+    rows = 0
+    for number, cells in _rows(path):
+        if number == 1:
+            checker.read_header(cells)
+            if checker.error_count:
+                break
+            continue
+        if not any(str(c).strip() for c in cells):
+            continue
+        rows += 1
+        checker.check(number, cells)
+        if progress is not None and rows % 50000 == 0:
+            progress(rows, 0)
+    if checker.error_count:
+        details = list(checker.errors)
+        if checker.error_count > len(details):
+            details.append(
+                {
+                    "row": None,
+                    "column": None,
+                    "message": _("%(count)s more errors not listed.") % {"count": checker.error_count - len(details)},
+                }
+            )
+        raise ValidationFailed(FILE_INVALID, code="file_invalid", details=details)
+    if rows == 0:
+        raise ValidationFailed(FILE_EMPTY, field="file", code="file_empty")
+    ImportBatch.objects.filter(pk=batch.pk).update(rows_total=rows)
+    return checker, rows
+
+
+@transaction.atomic
+def _write(
+    kind: str,
+    path: Path,
+    checker: _Checker,
+    batch: ImportBatch,
+    actor: User | None,
+    total: int,
+    progress: Progress | None,
+) -> tuple[int, int]:
+    source = Source.CNSS if kind == ImportBatch.Kind.CNSS else Source.COMPANY
+    verification = Declaration.Verification.RECORD if source == Source.CNSS else Declaration.Verification.UNVERIFIED
+    companies = {key // 1_000_000 // 10_000_000 for key in checker.seen}
+    existing: dict[int, int] = {}
+    for pk, c, p, m in (
+        Declaration.objects.filter(source=source, company_id__in=companies)
+        .values_list("pk", "company_id", "project_id", "month")
+        .iterator(chunk_size=20000)
+    ):
+        existing[row_key(c, p, m)] = pk
+    fields = ["headcount", "gross_hires", "departures", "turnover_mad", "exports_mad", "imports_mad", "value_added_mad"]
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    table = Declaration._meta.db_table
+    columns = [
+        "created_at",
+        "updated_at",
+        "company_id",
+        "project_id",
+        "month",
+        "source",
+        *fields,
+        "verification",
+        "submitted_by_id",
+        "batch_id",
+    ]
+    insert_sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[Declaration] = []
+    created = updated = done = 0
+    actor_id = actor.pk if actor is not None else None
+    with connection.cursor() as cursor:
+        for number, cells in _rows(path):
+            if number == 1 or not any(str(c).strip() for c in cells):
+                continue
+            company_id, project_id, month, figures = checker.check_again(number, cells)
+            key = row_key(company_id, project_id, month)
+            values = [figures.get(f) for f in fields]
+            if key in existing:
+                declaration = Declaration(
+                    pk=existing[key],
+                    company_id=company_id,
+                    project_id=project_id,
+                    month=month,
+                    source=source,
+                    verification=verification,
+                    batch_id=batch.pk,
+                )
+                for name, v in zip(fields, values, strict=True):
+                    setattr(declaration, name, v)
+                updates.append(declaration)
+            else:
+                inserts.append(
+                    (
+                        now,
+                        now,
+                        company_id,
+                        project_id,
+                        ops.adapt_datefield_value(month),
+                        source,
+                        *[ops.adapt_decimalfield_value(v) if isinstance(v, Decimal) else v for v in values],
+                        verification,
+                        actor_id,
+                        batch.pk,
+                    )
+                )
+            done += 1
+            if len(inserts) >= CHUNK:
+                cursor.executemany(insert_sql, inserts)
+                created += len(inserts)
+                inserts = []
+                if progress is not None:
+                    progress(done, total)
+                ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done)
+            if len(updates) >= CHUNK:
+                Declaration.objects.bulk_update(updates, [*fields, "verification", "batch"])
+                updated += len(updates)
+                updates = []
+        if inserts:
+            cursor.executemany(insert_sql, inserts)
+            created += len(inserts)
+        if updates:
+            Declaration.objects.bulk_update(updates, [*fields, "verification", "batch"])
+            updated += len(updates)
+    if progress is not None:
+        progress(total, total)
+    if batch.company_id is None and len(companies) == 1:
+        ImportBatch.objects.filter(pk=batch.pk).update(company_id=next(iter(companies)))
+    return created, updated
