@@ -25,7 +25,7 @@ def test_load_programme_refuses_a_file_that_is_not_a_programme(tmp_path, capsys)
     bad = tmp_path / "x.yaml"
     bad.write_text("just: a mapping\n")
     assert main(["load-programme", str(bad)]) == 2
-    assert "not an Ecosys programme file" in capsys.readouterr().err
+    assert "n'est pas un fichier de programme Ecosys" in capsys.readouterr().err  # French by default
     assert not PerformanceContract.objects.exists()
 
 
