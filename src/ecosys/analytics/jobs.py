@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
 Reconciliation = Literal["verified", "discrepancy", "unverified"]
@@ -48,12 +49,18 @@ class JobsCount:
     notes: tuple[str, ...] = field(default=())
 
 
-def reconcile(declared: int | None, cnss: int | None, tolerance_jobs: int, tolerance_percent: float) -> Reconciliation:
-    """Return whether a declared headcount agrees with the CNSS headcount within the tolerance."""
+def reconcile(
+    declared: int | None, cnss: int | None, tolerance_jobs: int, tolerance_percent: float | Decimal
+) -> Reconciliation:
+    """Return whether a declared headcount agrees with the CNSS headcount within the tolerance.
+
+    Computed in decimal arithmetic, so a difference exactly at the percent tolerance is verified.
+    """
     if declared is None or cnss is None:
         return "unverified"
-    allowed = max(float(tolerance_jobs), tolerance_percent / 100.0 * cnss)
-    return "verified" if abs(declared - cnss) <= allowed else "discrepancy"
+    difference = abs(declared - cnss)
+    within = difference <= tolerance_jobs or difference * 100 <= Decimal(str(tolerance_percent)) * cnss
+    return "verified" if within else "discrepancy"
 
 
 def _value_at(series: Sequence[MonthFigures], attr: str, month: date) -> tuple[int | None, date | None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +31,8 @@ AMOUNT_FIELDS = ("turnover_mad", "exports_mad", "imports_mad", "value_added_mad"
 
 def parse_month(value: Any) -> date:
     """Return the first day of the month given as a date or "YYYY-MM" (also "YYYY-MM-DD", "MM/YYYY")."""
+    if isinstance(value, datetime):  # a date cell of a spreadsheet
+        value = value.date()
     if isinstance(value, date):
         return value.replace(day=1)
     text = str(value).strip()
@@ -145,7 +147,7 @@ def headcount_reconcile(*, actor: User | None, companies: list[int] | None = Non
             totals[(company_id, month)],
             cnss.get((company_id, month)),
             policy.tolerance_jobs,
-            float(policy.tolerance_percent),
+            policy.tolerance_percent,
         )
         counts[status] += 1
         if status != current:

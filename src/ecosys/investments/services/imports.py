@@ -375,6 +375,8 @@ def _write(
     ):
         existing[row_key(c, p, m)] = pk
     fields = ["headcount", "gross_hires", "departures", "turnover_mad", "exports_mad", "imports_mad", "value_added_mad"]
+    # A corrected file changes the figures it carries and leaves the others as they were.
+    written = [f for f in fields if f in checker.positions]
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
     table = Declaration._meta.db_table
@@ -414,7 +416,7 @@ def _write(
                 )
                 for name, v in zip(fields, values, strict=True):
                     setattr(declaration, name, v)
-                updates.append(declaration)
+                updates.append(declaration)  # only the file's columns are written back (see below)
             else:
                 inserts.append(
                     (
@@ -439,14 +441,14 @@ def _write(
                     progress(done, total)
                 ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done)
             if len(updates) >= CHUNK:
-                Declaration.objects.bulk_update(updates, [*fields, "verification", "batch"])
+                Declaration.objects.bulk_update(updates, [*written, "verification", "batch"])
                 updated += len(updates)
                 updates = []
         if inserts:
             cursor.executemany(insert_sql, inserts)
             created += len(inserts)
         if updates:
-            Declaration.objects.bulk_update(updates, [*fields, "verification", "batch"])
+            Declaration.objects.bulk_update(updates, [*written, "verification", "batch"])
             updated += len(updates)
     if progress is not None:
         progress(total, total)

@@ -198,7 +198,7 @@ def project_transition(
     if rule.needs_reason and not reason.strip():
         raise ValidationFailed(REASON_REQUIRED, field="reason", code="reason_required")
     now = at or timezone.now()
-    if target_status == Status.AGREEMENT_SIGNED:
+    if target_status == Status.AGREEMENT_SIGNED and source != Status.SUSPENDED:  # a resumption keeps its date
         if agreement_date is None:
             raise ValidationFailed(AGREEMENT_DATE_REQUIRED, field="agreement_date", code="agreement_date_required")
         if agreement_date > timezone.localdate():
