@@ -18,6 +18,7 @@ def main() -> int:
     os.environ.setdefault("ECOSYS_VAR_DIR", tempfile.mkdtemp(prefix="ecosys-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecosys.config.settings")
     os.environ.setdefault("AXES_ENABLED", "false")
+    os.environ.setdefault("DEBUG", "false")  # measure what production runs, without the debug query log
     import django
     from django.test.utils import setup_test_environment
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -165,8 +167,17 @@ def row_key(company_id: int, project_id: int | None, month: date) -> int:
     return ((company_id * 10_000_000) + (project_id or 0)) * 1_000_000 + month.year * 100 + month.month
 
 
+NULL = -(2**63)  # "not given" in the compact column buffers
+FIGURES = ["headcount", "gross_hires", "departures", "turnover_mad", "exports_mad", "imports_mad", "value_added_mad"]
+AMOUNTS = {"turnover_mad", "exports_mad", "imports_mad", "value_added_mad"}
+
+
 class _Checker:
-    """Check rows one by one; remember what the write pass needs, compactly."""
+    """Check rows one by one; keep what the write pass needs in compact integer columns.
+
+    A million checked rows cost 8 bytes a value (amounts in centimes), not a Python object each,
+    so the file is read once and never held in memory.
+    """
 
     def __init__(self, kind: str, actor: User | None) -> None:
         self.kind = kind
@@ -182,6 +193,7 @@ class _Checker:
                 (c, code): pk for pk, c, code in InvestmentProject.objects.values_list("pk", "company_id", "code")
             }
         self.seen: dict[int, int] = {}  # row key -> first row number (ints keep a million rows small)
+        self.buffer: dict[str, array[int]] = {name: array("q") for name in ["company", "project", "month", *FIGURES]}
         self.positions: dict[str, int] = {}
         self.header: list[str] = []
         self.errors: list[dict[str, Any]] = []
@@ -251,18 +263,14 @@ class _Checker:
             self.error(number, "month", DUPLICATE_ROW % {"row": self.seen[key]})
             return None
         self.seen[key] = number
+        buffer = self.buffer
+        buffer["company"].append(company_id)
+        buffer["project"].append(project_id or 0)
+        buffer["month"].append(month.year * 100 + month.month)
+        for name in FIGURES:
+            value = figures.get(name)
+            buffer[name].append(NULL if value is None else int(value * 100) if name in AMOUNTS else value)
         return company_id, project_id, month, figures
-
-    def check_again(self, number: int, cells: list[Any]) -> tuple[Any, ...]:
-        """Parse a row already checked in the first pass (the duplicate check is not repeated)."""
-        seen, self.seen = self.seen, {}
-        try:
-            row = self.check(number, cells)
-        finally:
-            self.seen = seen
-        if row is None:  # the file changed between the two passes
-            raise ValidationFailed(FILE_INVALID, code="file_changed")
-        return row
 
 
 def _authorise(actor: User | None, kind: str) -> None:
@@ -304,7 +312,7 @@ def import_file(
         batch.save(update_fields=["sha256"])
     try:
         checker, total = _check_file(kind, actor, path, batch, progress)
-        created, updated = _write(kind, path, checker, batch, actor, total, progress)
+        created, updated = _write(kind, checker, batch, actor, total, progress)
     except DomainError as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.BatchStatus.FAILED,
@@ -356,17 +364,13 @@ def _check_file(
 
 @transaction.atomic
 def _write(
-    kind: str,
-    path: Path,
-    checker: _Checker,
-    batch: ImportBatch,
-    actor: User | None,
-    total: int,
-    progress: Progress | None,
+    kind: str, checker: _Checker, batch: ImportBatch, actor: User | None, total: int, progress: Progress | None
 ) -> tuple[int, int]:
+    """Insert the new rows (multi-row INSERTs) and update the ones a corrected file changes."""
     source = Source.CNSS if kind == ImportBatch.Kind.CNSS else Source.COMPANY
     verification = Declaration.Verification.RECORD if source == Source.CNSS else Declaration.Verification.UNVERIFIED
-    companies = {key // 1_000_000 // 10_000_000 for key in checker.seen}
+    buffer = checker.buffer
+    companies = set(buffer["company"])
     existing: dict[int, int] = {}
     for pk, c, p, m in (
         Declaration.objects.filter(source=source, company_id__in=companies)
@@ -374,12 +378,10 @@ def _write(
         .iterator(chunk_size=20000)
     ):
         existing[row_key(c, p, m)] = pk
-    fields = ["headcount", "gross_hires", "departures", "turnover_mad", "exports_mad", "imports_mad", "value_added_mad"]
     # A corrected file changes the figures it carries and leaves the others as they were.
-    written = [f for f in fields if f in checker.positions]
+    written = [f for f in FIGURES if f in checker.positions]
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
-    table = Declaration._meta.db_table
     columns = [
         "created_at",
         "updated_at",
@@ -387,36 +389,40 @@ def _write(
         "project_id",
         "month",
         "source",
-        *fields,
+        *FIGURES,
         "verification",
         "submitted_by_id",
         "batch_id",
     ]
-    insert_sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-    inserts: list[tuple[Any, ...]] = []
-    updates: list[Declaration] = []
-    created = updated = done = 0
+    per_statement = min(500, (connection.features.max_query_params or 100_000) // len(columns))
     actor_id = actor.pk if actor is not None else None
-    with connection.cursor() as cursor:
-        for number, cells in _rows(path):
-            if number == 1 or not any(str(c).strip() for c in cells):
-                continue
-            company_id, project_id, month, figures = checker.check_again(number, cells)
-            key = row_key(company_id, project_id, month)
-            values = [figures.get(f) for f in fields]
-            if key in existing:
-                declaration = Declaration(
-                    pk=existing[key],
-                    company_id=company_id,
-                    project_id=project_id,
-                    month=month,
-                    source=source,
-                    verification=verification,
-                    batch_id=batch.pk,
-                )
-                for name, v in zip(fields, values, strict=True):
-                    setattr(declaration, name, v)
-                updates.append(declaration)  # only the file's columns are written back (see below)
+    months: dict[int, Any] = {}
+
+    def figure(name: str, i: int) -> Any:
+        raw = buffer[name][i]
+        if raw == NULL:
+            return None
+        return ops.adapt_decimalfield_value(Decimal(raw) / 100) if name in AMOUNTS else raw
+
+    inserts: list[Any] = []
+    updates: list[Declaration] = []
+    created = updated = 0
+    # A plain cursor even when DEBUG is on: the debug cursor would format and keep every statement.
+    connection.ensure_connection()
+    with CursorWrapper(connection.create_cursor(), connection) as cursor:
+        for i in range(len(buffer["company"])):
+            yyyymm = buffer["month"][i]
+            month = months.get(yyyymm)
+            if month is None:
+                month = months[yyyymm] = date(yyyymm // 100, yyyymm % 100, 1)
+            company_id, project_id = buffer["company"][i], buffer["project"][i] or None
+            pk = existing.get(row_key(company_id, project_id, month))
+            if pk is not None:
+                declaration = Declaration(pk=pk, verification=verification, batch_id=batch.pk)
+                for name in written:
+                    raw = buffer[name][i]
+                    setattr(declaration, name, None if raw == NULL else Decimal(raw) / 100 if name in AMOUNTS else raw)
+                updates.append(declaration)
             else:
                 inserts.append(
                     (
@@ -426,27 +432,23 @@ def _write(
                         project_id,
                         ops.adapt_datefield_value(month),
                         source,
-                        *[ops.adapt_decimalfield_value(v) if isinstance(v, Decimal) else v for v in values],
+                        *[figure(name, i) for name in FIGURES],
                         verification,
                         actor_id,
                         batch.pk,
                     )
                 )
-            done += 1
             if len(inserts) >= CHUNK:
-                cursor.executemany(insert_sql, inserts)
-                created += len(inserts)
+                created += _insert(cursor, columns, inserts, per_statement)
                 inserts = []
                 if progress is not None:
-                    progress(done, total)
-                ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done)
+                    progress(i + 1, total)
+                ImportBatch.objects.filter(pk=batch.pk).update(rows_done=i + 1)
             if len(updates) >= CHUNK:
                 Declaration.objects.bulk_update(updates, [*written, "verification", "batch"])
                 updated += len(updates)
                 updates = []
-        if inserts:
-            cursor.executemany(insert_sql, inserts)
-            created += len(inserts)
+        created += _insert(cursor, columns, inserts, per_statement)
         if updates:
             Declaration.objects.bulk_update(updates, [*written, "verification", "batch"])
             updated += len(updates)
@@ -455,3 +457,14 @@ def _write(
     if batch.company_id is None and len(companies) == 1:
         ImportBatch.objects.filter(pk=batch.pk).update(company_id=next(iter(companies)))
     return created, updated
+
+
+def _insert(cursor: Any, columns: list[str], rows: list[Any], per_statement: int) -> int:
+    """Insert rows with multi-row VALUES statements of ``per_statement`` rows each."""
+    table = Declaration._meta.db_table
+    group = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608 - names come from the model
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        cursor.execute(head + ", ".join([group] * len(chunk)), [value for row in chunk for value in row])
+    return len(rows)
