@@ -2,10 +2,12 @@
 
 Every import is all-or-nothing and idempotent:
 
-* the file is read twice, streaming: a first pass checks every row and reports each problem with
-  its row, column and reason; nothing is written unless the whole file is right;
-* the second pass writes in one transaction, in chunks (raw multi-row inserts: an ORM object per
-  row would cost more than the validation itself on a million-row CNSS file);
+* the file is read once, streaming: every row is checked and each problem reported with its row,
+  column (as written in the file's header) and reason; checked values go into compact integer
+  columns (8 bytes a value, amounts in centimes), so a million rows never become a million objects;
+* nothing is written unless the whole file is right; then one transaction writes new rows with
+  multi-row INSERTs (an ORM object per row would cost more than the validation itself) and updates
+  the rows a corrected file changes, only in the columns the file carries;
 * the file's SHA-256 is kept: the same file imported twice adds nothing.
 """
 
