@@ -441,7 +441,7 @@ def _write(
                     )
                 )
             if len(inserts) >= CHUNK:
-                created += _insert(cursor, columns, inserts, per_statement)
+                created += insert_rows(cursor, columns, inserts, per_statement)
                 inserts = []
                 if progress is not None:
                     progress(i + 1, total)
@@ -450,7 +450,7 @@ def _write(
                 Declaration.objects.bulk_update(updates, [*written, "verification", "batch"])
                 updated += len(updates)
                 updates = []
-        created += _insert(cursor, columns, inserts, per_statement)
+        created += insert_rows(cursor, columns, inserts, per_statement)
         if updates:
             Declaration.objects.bulk_update(updates, [*written, "verification", "batch"])
             updated += len(updates)
@@ -461,7 +461,7 @@ def _write(
     return created, updated
 
 
-def _insert(cursor: Any, columns: list[str], rows: list[Any], per_statement: int) -> int:
+def insert_rows(cursor: Any, columns: list[str], rows: list[Any], per_statement: int) -> int:
     """Insert rows with multi-row VALUES statements of ``per_statement`` rows each."""
     table = Declaration._meta.db_table
     group = "(" + ", ".join(["%s"] * len(columns)) + ")"

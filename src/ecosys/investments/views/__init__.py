@@ -1,0 +1,1 @@
+"""Pages of the investments domain, one module per subject; every view calls the selectors and services."""
