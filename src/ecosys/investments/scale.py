@@ -32,7 +32,7 @@ def _months(first: date, count: int) -> list[date]:
 
 @transaction.atomic
 def national_generate(
-    *, ecosystems: int = 50, companies: int = 5_000, projects_per_company: int = 4, months: int = 60
+    *, ecosystems: int = 50, companies: int = 5_000, projects_per_company: int = 4, months: int = 72
 ) -> dict[str, int]:
     """Create the national-scale data set; returns how many rows of each kind were written."""
     rng = random.Random(SEED)  # noqa: S311 - reproducible benchmark data
@@ -75,7 +75,7 @@ def national_generate(
     projects = []
     for company in orgs:
         for k in range(projects_per_company):
-            status = rng.choice(statuses)
+            status = rng.choices(statuses, weights=[1, 1, 1, 4, 4, 10, 2])[0]
             province = rng.choice(provinces)
             signed = statuses.index(status) >= 3
             projects.append(
