@@ -76,16 +76,19 @@ def _differences(ours: Path, peer: Path) -> str:
     with np.load(ours) as a, np.load(peer) as b:
         if not (np.array_equal(a["countries"], b["countries"]) and np.array_equal(a["products"], b["products"])):
             return "labels differ"
-        parts = []
+        parts, close = [], True
         for name in METRICS:
             x, y = a[name], b[name]
             if not np.array_equal(np.isnan(x), np.isnan(y)):
                 parts.append(f"{name} NaN differ")
+                close = False
                 continue
             diff = np.abs(np.nan_to_num(x) - np.nan_to_num(y))
             scale = np.maximum(np.abs(np.nan_to_num(y)), 1e-12)
             parts.append(f"{name} {diff.max():.1e}/{(diff / scale).max():.1e}")
-    return ", ".join(parts)
+            close = close and np.allclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True)
+    verdict = "all within" if close else "NOT all within"
+    return f"{', '.join(parts)}; {verdict} rtol 1e-9 + atol 1e-12"
 
 
 def _compare(label: str, key: str, exports: Path, peer_python: Path, tmp: Path) -> None:
