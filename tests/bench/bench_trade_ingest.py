@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import resource
 import shutil
 import tempfile
@@ -41,7 +42,8 @@ def _ingest(source: str, workdir: str) -> int:
 def _duckdb_table(source: str, workdir: str) -> int:
     import duckdb
 
-    with duckdb.connect(config={"enable_progress_bar": False}) as con:
+    with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
         con.execute(f"CREATE TABLE flows AS SELECT * FROM {_read_csv(source)}")  # noqa: S608 - our temp file
         return int(con.execute("SELECT count(*) FROM flows").fetchall()[0][0])
 
@@ -49,7 +51,8 @@ def _duckdb_table(source: str, workdir: str) -> int:
 def _duckdb_raw_parquet(source: str, workdir: str) -> int:
     import duckdb
 
-    with duckdb.connect(config={"enable_progress_bar": False}) as con:
+    with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
         copy = f"COPY (SELECT * FROM {_read_csv(source)}) TO '{workdir}/raw.parquet'"  # noqa: S608 - our temp file
         return int(con.execute(f"{copy} (FORMAT parquet, COMPRESSION zstd)").fetchall()[0][0])
 
@@ -87,7 +90,13 @@ def _measure(name: str, source: Path, workdir: Path) -> tuple[int, float, float,
     results = context.Queue()
     process = context.Process(target=_child, args=(name, str(source), str(workdir), results))
     process.start()
-    outcome = results.get()
+    while True:
+        try:
+            outcome: tuple[int, float, float, float] = results.get(timeout=1)
+            break
+        except queue.Empty:
+            if not process.is_alive():
+                raise RuntimeError(f"{name} failed in its child process (exit code {process.exitcode})") from None
     process.join()
     return outcome
 
