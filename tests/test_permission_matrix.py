@@ -4,9 +4,13 @@ The expected outcomes are declared below as two tables (API_MATRIX and WEB_MATRI
 endpoint (and per scoping situation where scoping matters), one column per actor. They are derived
 from ``PERMISSIONS`` in ``ecosys.core.roles`` plus the scoping rules:
 
-* a company user sees only its own organisation (another organisation is hidden: 404);
+* a company user sees only its own organisation (another organisation is hidden: 404), and only its
+  own company's projects, declarations, imports and figures (another company's are hidden: 404);
 * an ecosystem manager edits the value chain of its own ecosystem (``membership.ecosystem``) only;
-* an amendment is never approved by its author (four-eyes rule: 400, code ``four_eyes``).
+* an amendment is never approved by its author, a project never validated by the person who
+  submitted it (four-eyes rule: 400, code ``four_eyes``);
+* a project moves only along the lifecycle, each move open to some roles only (403 for the others);
+* a company edits its project until the federation validates it (then 409, code ``project_locked``).
 
 Each write is sent with a valid payload, so that an allowed actor gets a 2xx (a redirect to the
 success page for a form) and the refusals measured here come from the permission check, not from
@@ -24,6 +28,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -36,6 +42,16 @@ from django.utils import translation
 from ecosys.accounts.models import ApiToken, Organisation, User
 from ecosys.core.permissions import NOT_ALLOWED
 from ecosys.core.roles import PERMISSIONS, Role
+from ecosys.investments.lifecycle import Status
+from ecosys.investments.models import Declaration, ImportBatch, InvestmentProject, OpportunitySheet, Province, Source
+from ecosys.investments.services.bank import sheet_create
+from ecosys.investments.services.projects import (
+    NOT_EDITABLE,
+    OWN_SUBMISSION,
+    TRANSITION_ROLE,
+    project_create,
+    project_transition,
+)
 from ecosys.programmes import selectors
 from ecosys.programmes.models import (
     ActivityProduct,
@@ -47,6 +63,7 @@ from ecosys.programmes.models import (
 )
 from ecosys.programmes.selectors import NOT_YOUR_ECOSYSTEM
 from ecosys.programmes.services.contracts import AMENDMENT_SELF_APPROVAL, contract_amendment_propose
+from tests.factories import make_ice
 
 # --------------------------------------------------------------------------------------------------
 # The actors (columns) and the outcomes (cells)
@@ -62,8 +79,9 @@ OK = "ok"  # allowed: 2xx from the API; 200 or a redirect to the success page fr
 NO = "forbidden"  # refused by a permission: 403 (API, page read); a refused form: redirect back + error
 HID = "hidden"  # refused and the object's existence is not revealed: 404
 RULE = "rule"  # the permission passes but a domain rule refuses (four-eyes): 400 / redirect back + error
+LOCK = "locked"  # the permission passes but the object's state refuses the change: 409 / redirect back + error
 AUTH = "login"  # anonymous: 401 from the API, redirect to the login page from a page
-REFUSALS = {NO, HID, RULE, AUTH}
+REFUSALS = {NO, HID, RULE, LOCK, AUTH}
 
 # The ecosystem manager of the matrix manages IMM-VAL; "other ecosystem" rows use IMM-NM.
 OWN_ECOSYSTEM, OTHER_ECOSYSTEM = "IMM-VAL", "IMM-NM"
@@ -116,9 +134,82 @@ API_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      "contract.amend.approve", (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
     ("POST", "/amendments/{pk}/decision",          "proposed by the actor",
      "contract.amend.approve", (AUTH, RULE, NO, RULE, NO,  NO,  NO,  NO,  NO)),
+    # investments: projects
+    ("GET",  "/projects",                          "",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "/projects",                          "own company",
+     "project.create",         (AUTH, OK,  NO,  OK,  OK,  OK,  NO,  NO,  NO)),
+    ("POST", "/projects",                          "another company",
+     "project.create",         (AUTH, OK,  NO,  OK,  OK,  HID, NO,  NO,  NO)),
+    ("GET",  "/projects/{code}",                   "own company's project",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/projects/{code}",                   "another company's project",
+     "investments.view_all",   (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    ("PATCH", "/projects/{code}",                  "own company's project",
+     "project.edit",           (AUTH, OK,  NO,  OK,  OK,  OK,  NO,  NO,  NO)),
+    ("PATCH", "/projects/{code}",                  "own company's validated project",
+     "project.edit",           (AUTH, OK,  NO,  OK,  OK,  LOCK, NO, NO,  NO)),
+    ("PATCH", "/projects/{code}",                  "another company's project",
+     "project.edit",           (AUTH, OK,  NO,  OK,  OK,  HID, NO,  NO,  NO)),
+    ("POST", "/projects/{code}/transitions",       "identified to submitted",
+     "project.edit",           (AUTH, OK,  NO,  OK,  OK,  OK,  NO,  NO,  NO)),
+    ("POST", "/projects/{code}/transitions",       "submitted to validated",
+     "project.edit",           (AUTH, OK,  NO,  OK,  OK,  NO,  NO,  NO,  NO)),
+    ("POST", "/projects/{code}/transitions",       "submitted by the actor, to validated",
+     "project.edit",           (AUTH, RULE, NO, RULE, RULE, NO, NO,  NO,  NO)),
+    ("POST", "/projects/{code}/transitions",       "another company's project",
+     "project.edit",           (AUTH, OK,  NO,  OK,  OK,  HID, NO,  NO,  NO)),
+    ("GET",  "/projects/{code}/events",            "own company's project",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/projects/{code}/events",            "another company's project",
+     "investments.view_all",   (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    # investments: the project bank
+    ("GET",  "/sheets",                            "",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/sheets/{code}",                     "",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "/sheets",                            "",
+     "projectbank.manage",     (AUTH, OK,  NO,  OK,  OK,  NO,  NO,  NO,  NO)),
+    ("POST", "/sheets/{code}/status",              "",
+     "projectbank.manage",     (AUTH, OK,  NO,  OK,  OK,  NO,  NO,  NO,  NO)),
+    ("POST", "/sheets/{code}/projects",            "own company",
+     "project.create",         (AUTH, OK,  NO,  OK,  OK,  OK,  NO,  NO,  NO)),
+    ("POST", "/sheets/{code}/projects",            "another company",
+     "project.create",         (AUTH, OK,  NO,  OK,  OK,  HID, NO,  NO,  NO)),
+    # investments: declarations, imports, verification, jobs
+    ("GET",  "/declarations",                      "",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "/declarations",                      "own company",
+     "declaration.submit",     (AUTH, OK,  NO,  OK,  NO,  OK,  NO,  NO,  NO)),
+    ("POST", "/declarations",                      "another company",
+     "declaration.submit",     (AUTH, OK,  NO,  OK,  NO,  HID, NO,  NO,  NO)),
+    ("GET",  "/imports",                           "",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "/imports",                           "company declarations",
+     "declaration.submit",     (AUTH, OK,  NO,  OK,  NO,  OK,  NO,  NO,  NO)),
+    ("POST", "/imports",                           "CNSS headcounts",
+     "cnss.import",            (AUTH, OK,  OK,  NO,  NO,  NO,  NO,  NO,  NO)),
+    ("GET",  "/imports/{pk}",                      "the actor's own import",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/imports/{pk}",                      "another company's import",
+     "investments.view_all",   (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    ("GET",  "/imports/templates/{kind}.{fmt}",    "",
+     SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/verification",                      "own company",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/verification",                      "another company",
+     "investments.view_all",   (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    ("POST", "/verification/reconcile",            "own company",
+     "verification.run",       (AUTH, OK,  OK,  OK,  NO,  NO,  NO,  NO,  NO)),
+    ("GET",  "/jobs",                              "",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/jobs",                              "another company",
+     "investments.view_all",   (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    ("GET",  "/regions",                           "",
+     SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
 ]
 
-# Every URL of ecosys.web.urls, by name.
+# Every URL of ecosys.web.urls and ecosys.investments.urls, by name.
 # (method, url name,                    situation,
 #    permission code           (anon  adm  ana  fed  eco  com  fund land aud)
 WEB_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
@@ -144,11 +235,97 @@ WEB_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      "contract.amend.approve", (AUTH, RULE, NO, RULE, NO,  NO,  NO,  NO,  NO)),
     ("POST", "web:milestone_set",      "",
      "target.edit",            (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
+    # investments: projects
+    ("GET",  "investments:project_list",       "",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "investments:project",            "own company's project",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "investments:project",            "another company's project",
+     "investments.view_all",   (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    ("GET",  "investments:project_create",     "",
+     "project.create",         (AUTH, OK,  NO,  OK,  OK,  OK,  NO,  NO,  NO)),
+    ("POST", "investments:project_create",     "",
+     "project.create",         (AUTH, OK,  NO,  OK,  OK,  OK,  NO,  NO,  NO)),
+    ("GET",  "investments:project_edit",       "own company's project",
+     "project.edit",           (AUTH, OK,  NO,  OK,  OK,  OK,  NO,  NO,  NO)),
+    ("GET",  "investments:project_edit",       "another company's project",
+     "project.edit",           (AUTH, OK,  NO,  OK,  OK,  HID, NO,  NO,  NO)),
+    ("POST", "investments:project_edit",       "own company's project",
+     "project.edit",           (AUTH, OK,  NO,  OK,  OK,  OK,  NO,  NO,  NO)),
+    ("POST", "investments:project_edit",       "own company's validated project",
+     "project.edit",           (AUTH, OK,  NO,  OK,  OK,  LOCK, NO, NO,  NO)),
+    ("POST", "investments:project_edit",       "another company's project",
+     "project.edit",           (AUTH, OK,  NO,  OK,  OK,  HID, NO,  NO,  NO)),
+    ("POST", "investments:project_transition", "identified to submitted",
+     "project.edit",           (AUTH, OK,  NO,  OK,  OK,  OK,  NO,  NO,  NO)),
+    ("POST", "investments:project_transition", "submitted to validated",
+     "project.edit",           (AUTH, OK,  NO,  OK,  OK,  NO,  NO,  NO,  NO)),
+    ("POST", "investments:project_transition", "submitted by the actor, to validated",
+     "project.edit",           (AUTH, RULE, NO, RULE, RULE, NO, NO,  NO,  NO)),
+    ("POST", "investments:project_transition", "another company's project",
+     "project.edit",           (AUTH, OK,  NO,  OK,  OK,  HID, NO,  NO,  NO)),
+    # investments: the project bank
+    ("GET",  "investments:sheet_list",         "",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "investments:sheet",              "",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "investments:sheet_take_up",      "",
+     "project.create",         (AUTH, OK,  NO,  OK,  OK,  OK,  NO,  NO,  NO)),
+    ("POST", "investments:sheet_status",       "",
+     "projectbank.manage",     (AUTH, OK,  NO,  OK,  OK,  NO,  NO,  NO,  NO)),
+    # investments: the company portal and declarations
+    ("GET",  "investments:portal",             "",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "investments:company",            "own company",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "investments:company",            "another company",
+     "investments.view_all",   (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    ("POST", "investments:declaration_add",    "own company",
+     "declaration.submit",     (AUTH, OK,  NO,  OK,  NO,  OK,  NO,  NO,  NO)),
+    ("POST", "investments:declaration_add",    "another company",
+     "declaration.submit",     (AUTH, OK,  NO,  OK,  NO,  HID, NO,  NO,  NO)),
+    # investments: imports, verification, jobs
+    ("GET",  "investments:imports",            "",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "investments:import_upload",      "company declarations",
+     "declaration.submit",     (AUTH, OK,  NO,  OK,  NO,  OK,  NO,  NO,  NO)),
+    ("POST", "investments:import_upload",      "CNSS headcounts",
+     "cnss.import",            (AUTH, OK,  OK,  NO,  NO,  NO,  NO,  NO,  NO)),
+    ("GET",  "investments:import_batch",       "the actor's own import",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "investments:import_batch",       "another company's import",
+     "investments.view_all",   (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    ("GET",  "investments:import_progress",    "the actor's own import",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "investments:import_progress",    "another company's import",
+     "investments.view_all",   (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    ("GET",  "investments:import_template",    "",
+     SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "investments:verification",       "own company",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "investments:verification",       "another company",
+     "investments.view_all",   (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    ("POST", "investments:reconcile",          "own company",
+     "verification.run",       (AUTH, OK,  OK,  OK,  NO,  NO,  NO,  NO,  NO)),
+    ("GET",  "investments:jobs",               "",
+     "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "investments:jobs",               "another company",
+     "investments.view_all",   (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
 ]
 # fmt: on
 
 # Rows whose allowed roles are narrower than their permission code because of a scoping rule.
-SCOPED_SITUATIONS = {"another organisation", "other ecosystem", "proposed by the actor"}
+SCOPED_SITUATIONS = {
+    "another organisation",
+    "other ecosystem",
+    "proposed by the actor",
+    "another company",
+    "another company's project",
+    "another company's import",
+    "own company's validated project",
+    "submitted to validated",
+    "submitted by the actor, to validated",
+}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -175,7 +352,8 @@ class Call:
     url: str
     kwargs: dict[str, Any] = field(default_factory=dict)
     state: Callable[[], Any] | None = None  # a snapshot of what an allowed write changes
-    success_url: str | None = None  # pages: where an allowed request redirects (None: 200)
+    success_url: str | Callable[[], str] | None = None  # pages: where an allowed request redirects (None: 200)
+    reasons: list[Any] = field(default_factory=list)  # pages: refusal messages particular to the row (or makers)
 
 
 def _json(payload: dict[str, Any]) -> dict[str, Any]:
@@ -226,6 +404,145 @@ def _decision_state(amendment: ContractAmendment) -> Callable[[], Any]:
 
 def _milestone_state(target: Target, year: int) -> Callable[[], Any]:
     return lambda: Milestone.objects.get(target=target, year=year).override_value
+
+
+# --------------------------------------------------------------------------------------------------
+# Investments: companies, projects, sheets, imports the rows act on
+# --------------------------------------------------------------------------------------------------
+
+OWN_COMPANY_ICE, OTHER_COMPANY_ICE = make_ice(801), make_ice(802)
+
+
+def _is_company_user(world: World) -> bool:
+    return world.actor is not None and world.actor.memberships.filter(role=Role.COMPANY_USER).exists()
+
+
+def _company(world: World, *, own: bool = True) -> Organisation:
+    """The actor's company for a company user; otherwise a company the actor has no tie to."""
+    if own and _is_company_user(world):
+        return world.actor.memberships.get().organisation
+    ice = OWN_COMPANY_ICE if own else OTHER_COMPANY_ICE
+    company, _created = Organisation.objects.get_or_create(
+        ice=ice, defaults={"kind": Organisation.Kind.COMPANY, "name": f"Fonderie {ice[-4:]}"}
+    )
+    return company
+
+
+def _situation_company(world: World, situation: str) -> Organisation:
+    return _company(world, own=not situation.startswith("another"))
+
+
+def _project(world: World, situation: str) -> InvestmentProject:
+    """A project of the situation's company, moved as far as the situation needs."""
+    province = Province.objects.select_related("region").get(code="06.01")
+    project = project_create(
+        actor=None,
+        company=_situation_company(world, situation),
+        name="Fonderie de Berrechid",
+        ecosystem=Ecosystem.objects.get(code=OWN_ECOSYSTEM),
+        region=province.region,
+        province=province,
+        investment_mad=Decimal("50000000"),
+    )
+    steps = {
+        "submitted to validated": [Status.SUBMITTED],
+        "submitted by the actor, to validated": [Status.SUBMITTED],
+        "own company's validated project": [Status.SUBMITTED, Status.VALIDATED],
+    }.get(situation, [])
+    for target in steps:
+        project = project_transition(actor=None, project=project, target=target)
+    if situation == "submitted by the actor, to validated" and world.actor is not None:
+        InvestmentProject.objects.filter(pk=project.pk).update(submitted_by=world.actor)
+    return project
+
+
+def _transition(situation: str) -> tuple[Status, Status]:
+    if situation in {"submitted to validated", "submitted by the actor, to validated"}:
+        return Status.SUBMITTED, Status.VALIDATED
+    return Status.IDENTIFIED, Status.SUBMITTED
+
+
+def _transition_reasons(situation: str) -> list[Any]:
+    """The refusal of a move the actor's role may not make, formatted in the language it is read in."""
+    source, target = _transition(situation)
+    return [lambda: TRANSITION_ROLE % {"source": source.label, "target": target.label}]
+
+
+def _status(project: InvestmentProject) -> Callable[[], Any]:
+    return lambda: InvestmentProject.objects.get(pk=project.pk).status
+
+
+def _project_name(project: InvestmentProject) -> Callable[[], Any]:
+    return lambda: InvestmentProject.objects.get(pk=project.pk).name
+
+
+def _project_count() -> int:
+    return InvestmentProject.objects.count()
+
+
+def _latest_project_url() -> str:
+    return reverse("investments:project", kwargs={"code": InvestmentProject.objects.latest("pk").code})
+
+
+def _sheet() -> OpportunitySheet:
+    return sheet_create(
+        actor=None,
+        code="BQ-MATRIX",
+        ecosystem=Ecosystem.objects.get(code=OWN_ECOSYSTEM),
+        name_fr="Billettes d'acier à partir de ferrailles",
+        hs_codes=["7207"],
+        indicative_investment_mad="30000000",
+    )
+
+
+def _sheet_status(sheet: OpportunitySheet) -> Callable[[], Any]:
+    return lambda: OpportunitySheet.objects.get(pk=sheet.pk).status
+
+
+def _batch(world: World, situation: str) -> ImportBatch:
+    """An import made by the actor, or by someone else for another company."""
+    if situation == "the actor's own import":
+        return ImportBatch.objects.create(
+            kind=ImportBatch.Kind.DECLARATIONS, filename="mine.csv", sha256="0" * 64, created_by=world.actor
+        )
+    return ImportBatch.objects.create(
+        kind=ImportBatch.Kind.DECLARATIONS,
+        filename="theirs.csv",
+        sha256="1" * 64,
+        created_by=world.proposer,
+        company=_company(world, own=False),
+    )
+
+
+def _import_file(world: World, situation: str) -> dict[str, Any]:
+    ice = _company(world).ice
+    if situation == "CNSS headcounts":
+        kind, text = "cnss", f"ice,month,headcount\n{ice},2019-01,120\n"
+    else:
+        kind, text = "declarations", f"ice,month,headcount\n{ice},2019-01,118\n"
+    return {"kind": kind, "file": SimpleUploadedFile(f"{kind}.csv", text.encode(), content_type="text/csv")}
+
+
+def _batch_count() -> int:
+    return ImportBatch.objects.count()
+
+
+def _declaration_count() -> int:
+    return Declaration.objects.count()
+
+
+def _unreconciled(world: World) -> Callable[[], Any]:
+    """A company declaration that agrees with CNSS but is not yet marked verified."""
+    company = _company(world)
+    declared = Declaration.objects.create(company=company, month=date(2019, 1, 1), source=Source.COMPANY, headcount=100)
+    Declaration.objects.create(
+        company=company,
+        month=date(2019, 1, 1),
+        source=Source.CNSS,
+        headcount=101,
+        verification=Declaration.Verification.RECORD,
+    )
+    return lambda: Declaration.objects.get(pk=declared.pk).verification
 
 
 def _own_organisation(world: World) -> int:
@@ -290,9 +607,62 @@ def api_call(world: World, method: str, path: str, situation: str) -> Call:
             _json({"approve": True, "note": "Vu"}),
             _decision_state(amendment),
         )
+    investments = _investments_api_call(world, method, path, situation)
+    if investments is not None:
+        return investments
     if method == "GET" and "{" not in path:
         return Call(f"{API}{path}")
     raise AssertionError(f"No request written for {key}: add one to api_call().")
+
+
+def _investments_api_call(world: World, method: str, path: str, situation: str) -> Call | None:
+    key = (method, path)
+    if key == ("POST", "/projects"):
+        payload = {
+            "company": _situation_company(world, situation).ice,
+            "name": "Fonderie de Berrechid",
+            "ecosystem": OWN_ECOSYSTEM,
+            "province": "06.01",
+            "investment_mad": "50000000",
+            "plan": [{"year": 2019, "jobs": 40}],
+        }
+        return Call(f"{API}/projects", _json(payload), _project_count)
+    if path.startswith("/projects/{code}"):
+        project = _project(world, situation)
+        url = f"{API}/projects/{project.code}"
+        if key == ("PATCH", "/projects/{code}"):
+            return Call(url, _json({"name": "Fonderie de Berrechid II"}), _project_name(project))
+        if key == ("POST", "/projects/{code}/transitions"):
+            return Call(f"{url}/transitions", _json({"target": _transition(situation)[1]}), _status(project))
+        return Call(url + path.removeprefix("/projects/{code}"))
+    if key == ("GET", "/sheets/{code}"):
+        return Call(f"{API}/sheets/{_sheet().code}")
+    if key == ("POST", "/sheets"):
+        payload = {"code": "BQ-MATRIX-NEW", "ecosystem": OWN_ECOSYSTEM, "name_fr": "Tubes soudés", "hs_codes": ["7306"]}
+        return Call(f"{API}/sheets", _json(payload), lambda: OpportunitySheet.objects.count())
+    if key == ("POST", "/sheets/{code}/status"):
+        sheet = _sheet()
+        return Call(f"{API}/sheets/{sheet.code}/status", _json({"status": "withdrawn"}), _sheet_status(sheet))
+    if key == ("POST", "/sheets/{code}/projects"):
+        payload = {"company": _situation_company(world, situation).ice, "province": "06.01"}
+        return Call(f"{API}/sheets/{_sheet().code}/projects", _json(payload), _project_count)
+    if key == ("POST", "/declarations"):
+        payload = {"company": _situation_company(world, situation).ice, "month": "2019-01", "headcount": 120}
+        return Call(f"{API}/declarations", _json(payload), _declaration_count)
+    if key == ("POST", "/imports"):
+        return Call(f"{API}/imports", {"data": _import_file(world, situation)}, _batch_count)
+    if key == ("GET", "/imports/{pk}"):
+        return Call(f"{API}/imports/{_batch(world, situation).pk}")
+    if key == ("GET", "/imports/templates/{kind}.{fmt}"):
+        return Call(f"{API}/imports/templates/declarations.xlsx?lang=ar")
+    if key == ("GET", "/verification"):
+        return Call(f"{API}/verification?company={_situation_company(world, situation).ice}")
+    if key == ("POST", "/verification/reconcile"):
+        state = _unreconciled(world)
+        return Call(f"{API}/verification/reconcile", _json({"company": _company(world).ice}), state)
+    if key == ("GET", "/jobs") and situation == "another company":
+        return Call(f"{API}/jobs?scope=company&code={_company(world, own=False).ice}&as_of=2019-12-31")
+    return None
 
 
 def web_call(world: World, method: str, name: str, situation: str) -> Call:
@@ -339,7 +709,79 @@ def web_call(world: World, method: str, name: str, situation: str) -> Call:
             _milestone_state(world.jobs, 2017),
             contract_url,
         )
+    if name.startswith("investments:"):
+        return _investments_web_call(world, method, name, situation)
     raise AssertionError(f"No request written for {name}: add one to web_call().")
+
+
+def _investments_web_call(world: World, method: str, name: str, situation: str) -> Call:
+    if name == "investments:project_create" and method == "POST":
+        data = {
+            "company": _company(world).ice,
+            "name": "Fonderie de Berrechid",
+            "ecosystem": OWN_ECOSYSTEM,
+            "province": "06.01",
+            "investment_mad": "50000000",
+            "plan_0_year": "2019",
+            "plan_0_jobs": "40",
+        }
+        return Call(reverse(name), {"data": data}, _project_count, _latest_project_url)
+    if name in {"investments:project", "investments:project_edit", "investments:project_transition"}:
+        project = _project(world, situation)
+        url = reverse(name, kwargs={"code": project.code})
+        page = reverse("investments:project", kwargs={"code": project.code})
+        if name == "investments:project_edit" and method == "POST":
+            data = {"name": "Fonderie de Berrechid II", "ecosystem": OWN_ECOSYSTEM, "province": "06.01"}
+            data["investment_mad"] = "50000000"
+            return Call(url, {"data": data}, _project_name(project), page)
+        if name == "investments:project_transition":
+            data = {"target": _transition(situation)[1], "reason": ""}
+            return Call(url, {"data": data}, _status(project), page, reasons=_transition_reasons(situation))
+        return Call(url)
+    if name == "investments:sheet":
+        return Call(reverse(name, kwargs={"code": _sheet().code}))
+    if name == "investments:sheet_take_up":
+        data = {"company": _company(world).ice, "province": "06.01"}
+        return Call(reverse(name, kwargs={"code": _sheet().code}), {"data": data}, _project_count, _latest_project_url)
+    if name == "investments:sheet_status":
+        sheet = _sheet()
+        url = reverse(name, kwargs={"code": sheet.code})
+        return Call(url, {"data": {"status": "withdrawn"}}, _sheet_status(sheet), url.removesuffix("status"))
+    if name == "investments:portal":
+        if _is_company_user(world):
+            return Call(reverse(name), success_url=reverse("investments:company", kwargs={"ice": _company(world).ice}))
+        return Call(reverse(name))
+    if name == "investments:company":
+        return Call(reverse(name, kwargs={"ice": _situation_company(world, situation).ice}))
+    if name == "investments:declaration_add":
+        ice = _situation_company(world, situation).ice
+        return Call(
+            reverse(name, kwargs={"ice": ice}),
+            {"data": {"month": "2019-01", "headcount": "120"}},
+            _declaration_count,
+            reverse("investments:company", kwargs={"ice": ice}),
+        )
+    if name == "investments:import_upload":
+        latest = lambda: reverse("investments:import_batch", kwargs={"pk": ImportBatch.objects.latest("pk").pk})  # noqa: E731
+        return Call(reverse(name), {"data": _import_file(world, situation)}, _batch_count, latest)
+    if name in {"investments:import_batch", "investments:import_progress"}:
+        return Call(reverse(name, kwargs={"pk": _batch(world, situation).pk}))
+    if name == "investments:import_template":
+        return Call(reverse(name, kwargs={"kind": "cnss", "fmt": "csv"}) + "?lang=fr")
+    if name == "investments:verification":
+        return Call(reverse(name) + f"?company={_situation_company(world, situation).ice}")
+    if name == "investments:reconcile":
+        state = _unreconciled(world)
+        ice = _company(world).ice
+        url = reverse("investments:verification") + f"?company={ice}"
+        return Call(reverse(name), {"data": {"company": ice}}, state, url)
+    if name == "investments:jobs" and situation == "another company":
+        return Call(reverse(name) + f"?scope=company&code={_company(world, own=False).ice}")
+    if method == "GET" and name in {"investments:project_list", "investments:sheet_list", "investments:imports"}:
+        return Call(reverse(name))
+    if name in {"investments:project_create", "investments:jobs"}:
+        return Call(reverse(name))
+    raise AssertionError(f"No request written for {name}: add one to _investments_web_call().")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -351,6 +793,12 @@ def web_call(world: World, method: str, name: str, situation: str) -> Call:
 def _fast_passwords(settings):
     """Users are signed in with force_login; hashing their factory password slowly buys nothing here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path):
+    """Uploaded import files are kept under MEDIA_ROOT; keep them out of the project's var/."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 def _world(imm: PerformanceContract, make_user, client_for, actor_name: str) -> World:
@@ -404,7 +852,7 @@ def test_api_endpoint_answers_each_actor_as_the_matrix_says(
         if call.state:
             assert call.state() != before, "an allowed write must change something"
         return
-    expected = {AUTH: 401, NO: 403, HID: 404, RULE: 400}[outcome]
+    expected = {AUTH: 401, NO: 403, HID: 404, RULE: 400, LOCK: 409}[outcome]
     assert status == expected, (status, response.content[:500])
     body = response.json()
     assert set(body) == {"code", "message", "errors"}
@@ -415,6 +863,8 @@ def test_api_endpoint_answers_each_actor_as_the_matrix_says(
         assert body["code"].startswith("forbidden")
     elif outcome == HID:
         assert body["code"] == "not_found"
+    elif outcome == LOCK:
+        assert body["code"] == "project_locked"
     else:
         assert body["code"] == "four_eyes"
     if call.state:
@@ -445,20 +895,29 @@ def test_page_answers_each_actor_as_the_matrix_says(
             assert status == 200, (status, response.content[:500])
         else:
             assert status == 302, (status, response.content[:500])
-            assert response["Location"] == call.success_url
+            expected = call.success_url() if callable(call.success_url) else call.success_url
+            assert response["Location"] == expected
             assert not errors, errors
         if call.state:
             assert call.state() != before, "an allowed write must change something"
         return
-    if method == "GET":
+    if method == "GET" or outcome == HID:
+        # A hidden object is not found, whether read or written to (the form never learns it exists).
         assert status == {NO: 403, HID: 404}[outcome], status
+        if call.state:
+            assert call.state() == before, "a refused form must write nothing"
         return
     # A refused form: back to where it came from (home, as no Referer is sent), with the reason.
     assert status == 302, (status, response.content[:500])
     assert response["Location"] == reverse("web:home")
-    reasons = {NO: [NOT_ALLOWED, NOT_YOUR_ECOSYSTEM], RULE: [AMENDMENT_SELF_APPROVAL]}[outcome]
+    reasons = {
+        NO: [NOT_ALLOWED, NOT_YOUR_ECOSYSTEM],
+        RULE: [AMENDMENT_SELF_APPROVAL, OWN_SUBMISSION],
+        LOCK: [NOT_EDITABLE],
+    }[outcome]
     with translation.override(world.actor.preferred_language):  # pages speak the person's language
-        assert errors and errors[0] in {str(reason) for reason in reasons}, errors
+        expected = {str(reason() if callable(reason) else reason) for reason in [*reasons, *call.reasons]}
+        assert errors and errors[0] in expected, errors
     assert call.state() == before, "a refused form must write nothing"
 
 
@@ -496,13 +955,15 @@ def test_the_openapi_document_lists_the_same_endpoints_as_the_matrix(client):
 
 
 def test_every_page_is_in_the_matrix():
-    from ecosys.web import urls
+    from ecosys.investments import urls as investments_urls
+    from ecosys.web import urls as web_urls
 
     names = set()
-    for pattern in urls.urlpatterns:
-        assert isinstance(pattern, URLPattern), f"{pattern}: include()d URLs need their own rows"
-        assert pattern.name, f"{pattern.pattern} has no name, give it one and a row in WEB_MATRIX"
-        names.add(f"{urls.app_name}:{pattern.name}")
+    for urls in (web_urls, investments_urls):
+        for pattern in urls.urlpatterns:
+            assert isinstance(pattern, URLPattern), f"{pattern}: include()d URLs need their own rows"
+            assert pattern.name, f"{pattern.pattern} has no name, give it one and a row in WEB_MATRIX"
+            names.add(f"{urls.app_name}:{pattern.name}")
     declared = {name for _method, name, *_rest in WEB_MATRIX}
     assert names - declared == set(), "pages missing from WEB_MATRIX"
     assert declared - names == set(), "WEB_MATRIX lists pages that no longer exist"
@@ -525,8 +986,21 @@ def test_the_matrix_follows_the_permission_codes(matrix):
         assert set(outcomes) <= {OK} | REFUSALS, row
 
 
-@pytest.mark.parametrize("name", sorted({name for method, name, *_rest in WEB_MATRIX if method == "POST"}))
+# The URL arguments of each form, for the check below; the others take a contract's code.
+FORM_KWARGS: dict[str, dict[str, Any]] = {
+    "web:milestone_set": {"pk": 1, "year": 2017},
+    "web:amendment_decide": {"pk": 1},
+    "investments:declaration_add": {"ice": OWN_COMPANY_ICE},
+    "investments:import_upload": {},
+    "investments:reconcile": {},
+}
+POST_ONLY = {name for method, name, *_rest in WEB_MATRIX if method == "POST"} - {
+    name for method, name, *_rest in WEB_MATRIX if method == "GET"
+}
+
+
+@pytest.mark.parametrize("name", sorted(POST_ONLY))
 def test_a_form_url_refuses_a_plain_get(name, make_user, client_for):
-    kwargs = {"pk": 1, "year": 2017} if "milestone" in name else {"pk": 1} if "decide" in name else {"code": "IMM-CP"}
+    kwargs = FORM_KWARGS.get(name, {"code": "IMM-CP"})
     response = client_for(make_user(Role.MINISTRY_ADMIN)).get(reverse(name, kwargs=kwargs))
     assert response.status_code == 405

@@ -37,7 +37,9 @@ def run() -> None:
     started = time.perf_counter()
     counts = headcount_reconcile(actor=None)
     t_reconcile = time.perf_counter() - started
-    print(f"   programme jobs report: {t_report:.2f}s ({report.total.firms:,} firms, net verified "
-          f"{report.total.net_verified:,}, gross hires {report.total.gross_hires:,})")
+    print(
+        f"   programme jobs report: {t_report:.2f}s ({report.total.firms:,} firms, net verified "
+        f"{report.total.net_verified:,}, gross hires {report.total.gross_hires:,})"
+    )
     print(f"   CNSS reconciliation of every declaration: {t_reconcile:.2f}s ({counts})")
     print(f"   peer: one SQL sum of CNSS headcounts per month: {t_peer:.2f}s")

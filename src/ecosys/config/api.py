@@ -15,6 +15,7 @@ from ninja.security import HttpBearer, django_auth
 from ecosys.accounts.api import router as accounts_router
 from ecosys.accounts.services import api_token_authenticate
 from ecosys.core.errors import DomainError
+from ecosys.investments.api import router as investments_router
 from ecosys.programmes.api import router as programmes_router
 
 
@@ -31,12 +32,16 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="Ecosys API",
     version="1",
-    description="Programmes, ecosystems, performance contracts, targets. Session or bearer-token authentication.",
+    description=(
+        "Programmes, ecosystems, performance contracts, targets; investment projects, the project bank, "
+        "declarations, imports, verification and jobs. Session or bearer-token authentication."
+    ),
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
 )
 api.add_router("", accounts_router)
 api.add_router("", programmes_router)
+api.add_router("", investments_router)
 
 _PYDANTIC_MESSAGES = {
     "missing": gettext_noop("This field is required."),

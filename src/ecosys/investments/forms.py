@@ -86,31 +86,32 @@ class ProjectForm(forms.Form):
         self.fields["ecosystem"].queryset = ecosystems  # type: ignore[attr-defined]
         self.fields["activity"].queryset = activities  # type: ignore[attr-defined]
         self.fields["province"].queryset = provinces  # type: ignore[attr-defined]
-        years = sorted({p.year for p in project.plan.all()}) if project is not None else []
-        first = years[0] if years else None
-        for index in range(max(PLAN_YEARS, len(years))):
-            for name, field in self.plan_fields(index, first).items():
+        years = project.plan.count() if project is not None else 0
+        for index in range(max(PLAN_YEARS, years + 2)):
+            for name, field in self.plan_fields(index).items():
                 self.fields[name] = field
         for kind, label in ProjectMilestone.Kind.choices:
-            self.fields[f"planned_{kind}"] = forms.DateField(
-                label=_("%(milestone)s — planned") % {"milestone": label},
-                required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
-            )
-            self.fields[f"actual_{kind}"] = forms.DateField(
-                label=_("%(milestone)s — actual") % {"milestone": label},
-                required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
-            )
+            for name, text in (("planned", _("%(milestone)s — planned")), ("actual", _("%(milestone)s — actual"))):
+                title = text % {"milestone": label}
+                self.fields[f"{name}_{kind}"] = forms.DateField(
+                    label=title,
+                    required=False,
+                    widget=forms.DateInput(attrs={"type": "date", "aria-label": title}, format="%Y-%m-%d"),
+                )
 
     @staticmethod
-    def plan_fields(index: int, first: int | None) -> dict[str, forms.Field]:
+    def plan_fields(index: int) -> dict[str, forms.Field]:
+        """The fields of one row of the yearly plan; a table shows them, so each names itself."""
+
+        def labelled(label: Any) -> dict[str, Any]:
+            return {"label": label, "required": False, "widget": forms.NumberInput(attrs={"aria-label": label})}
+
         return {
-            f"plan_{index}_year": forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100),
-            f"plan_{index}_jobs": forms.IntegerField(label=_("Jobs"), required=False, min_value=0),
-            f"plan_{index}_turnover_mad": forms.DecimalField(label=_("Turnover (MAD)"), required=False, min_value=0),
-            f"plan_{index}_exports_mad": forms.DecimalField(label=_("Exports (MAD)"), required=False, min_value=0),
-            f"plan_{index}_value_added_mad": forms.DecimalField(label=_("Value added (MAD)"), required=False),
+            f"plan_{index}_year": forms.IntegerField(min_value=2000, max_value=2100, **labelled(_("Year"))),
+            f"plan_{index}_jobs": forms.IntegerField(min_value=0, **labelled(_("Jobs"))),
+            f"plan_{index}_turnover_mad": forms.DecimalField(min_value=0, **labelled(_("Turnover (MAD)"))),
+            f"plan_{index}_exports_mad": forms.DecimalField(min_value=0, **labelled(_("Exports (MAD)"))),
+            f"plan_{index}_value_added_mad": forms.DecimalField(**labelled(_("Value added (MAD)"))),
         }
 
     @staticmethod

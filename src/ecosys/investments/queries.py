@@ -73,7 +73,7 @@ def project_filter(
         projects = projects.filter(region__code=region)
     if company:
         projects = projects.filter(company__ice=company.replace(" ", ""))
-    return projects.order_by("code")
+    return projects.select_related("sheet").order_by("code")
 
 
 def project_detail(*, actor: User, code: str) -> InvestmentProject:
@@ -314,6 +314,7 @@ class Reconciliation:
     tolerance_jobs: int
     tolerance_percent: Decimal
     rows: list[ReconciliationRow] = field(default_factory=list)
+    generated: bool = False  # generated demo companies are among those counted
 
 
 def reconciliation(*, actor: User, company: str | None = None, ecosystem: str | None = None) -> Reconciliation:
@@ -379,6 +380,7 @@ def reconciliation(*, actor: User, company: str | None = None, ecosystem: str | 
         tolerance_jobs=policy.tolerance_jobs,
         tolerance_percent=policy.tolerance_percent,
         rows=table,
+        generated=Organisation.objects.filter(pk__in=ids, is_generated=True).exists(),
     )
 
 

@@ -338,7 +338,12 @@ class ReconciliationOut(Schema):
     companies: int
     tolerance_jobs: int
     tolerance_percent: Decimal
+    includes_generated_data: bool
     rows: list[ReconciliationRowOut]
+
+    @staticmethod
+    def resolve_includes_generated_data(obj: Any) -> bool:
+        return bool(obj.generated)
 
     @staticmethod
     def resolve_company(obj: Any) -> str | None:

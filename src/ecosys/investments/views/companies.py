@@ -48,6 +48,7 @@ def company_page(request: HttpRequest, ice: str) -> HttpResponse:
             "declarations": queries.declaration_filter(actor=actor, company=company.ice)[: RECENT_MONTHS * 3],
             "jobs": queries.jobs_for(actor=actor, scope="company", code=company.ice, as_of=timezone.localdate()),
             "form": DeclarationForm(projects=projects) if actor_can(actor, "declaration.submit") else None,
+            "can_create": actor_can(actor, "project.create"),
         },
     )
 

@@ -44,7 +44,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             "batches": selectors.import_list(actor=actor).select_related("company", "created_by")[:RECENT],
             "form": form if kinds else None,
             "kinds": ImportBatch.Kind.choices,
-            "languages": LANGUAGES,
+            "template_languages": LANGUAGES,
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 
 from django.contrib import messages
@@ -60,7 +61,7 @@ def _groups(view: queries.JobsView) -> list[dict[str, object]]:
                 "label": view.ecosystems[code].name if code in view.ecosystems else code,
                 "code": code,
                 "generated": False,
-                **vars(total),
+                **asdict(total),
             }
             for code, total in view.report.by_ecosystem.items()
         ]
