@@ -519,6 +519,8 @@ def test_a_bad_cnss_file_is_refused_with_each_error_by_row_and_column_and_import
         f"{foundry.ice},2019-13,90\n"
         f"{foundry.ice},2019-03,-5\n"
     )
+    admin.preferred_language = "en"  # errors are written in the uploader's language
+    admin.save()
     client = api_for(admin)
 
     batch = upload(client, csv_upload("cnss", text), django_capture_on_commit_callbacks)
@@ -533,10 +535,27 @@ def test_a_bad_cnss_file_is_refused_with_each_error_by_row_and_column_and_import
     assert not Declaration.objects.exists()
 
 
+def test_import_errors_are_written_in_the_uploader_s_language_french_by_default(
+    api_for, admin, foundry, immediate_tasks, django_capture_on_commit_callbacks
+):
+    client = api_for(admin)
+    batch = upload(
+        client,
+        csv_upload("cnss", f"ice,month,headcount\n{foundry.ice},2019-13,90\n"),
+        django_capture_on_commit_callbacks,
+    )
+    errors = client.get(f"{API}/imports/{batch['id']}").json()["errors"]
+    with translation.override("fr"):
+        assert errors[0]["message"] == str(MONTH_INVALID)
+    assert errors[0]["message"] != english(MONTH_INVALID)
+
+
 def test_the_same_file_uploaded_twice_adds_nothing_the_second_time(
     api_for, admin, foundry, rival, immediate_tasks, django_capture_on_commit_callbacks
 ):
     text = f"ice,month,headcount\n{foundry.ice},2019-01,120\n{rival.ice},2019-01,45\n"
+    admin.preferred_language = "en"  # errors are written in the uploader's language
+    admin.save()
     client = api_for(admin)
 
     first = upload(client, csv_upload("cnss", text), django_capture_on_commit_callbacks)

@@ -11,7 +11,7 @@ from hypothesis import event as event_note
 from hypothesis import strategies as st
 
 from ecosys.core.errors import Conflict, PermissionDenied, ValidationFailed
-from ecosys.core.permissions import actor_roles
+from ecosys.core.permissions import actor_can, actor_roles
 from ecosys.core.roles import Role
 from ecosys.investments import lifecycle
 from ecosys.investments.lifecycle import TRANSITIONS, Status
@@ -60,6 +60,8 @@ def people(make_user, company):
 
 def expected_refusal(project: InvestmentProject, actor, target: Status, reason: str) -> tuple[type, str] | None:
     """Return the refusal the lifecycle table calls for (error type and code), or None for an allowed move."""
+    if not actor_can(actor, "project.edit"):  # who may act is checked before what the lifecycle allows
+        return PermissionDenied, ""
     source = Status(project.status)
     suspended_from = Status(project.suspended_from) if project.suspended_from else None
     rule = lifecycle.transition_for(source, target, suspended_from)

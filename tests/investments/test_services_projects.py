@@ -190,3 +190,28 @@ def test_the_yearly_plan_refuses_negative_jobs(make_user):
         )
     assert "plan.2019" in excinfo.value.fields
     assert not InvestmentProject.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["taken", "withdrawn"])
+def test_a_project_cannot_be_created_from_a_sheet_that_is_no_longer_open(make_user, status):
+    from ecosys.investments.services.bank import sheet_create
+
+    company = CompanyFactory()
+    officer = make_user(Role.FEDERATION_OFFICER)
+    sheet = sheet_create(actor=officer, code=f"BQ-{status}", ecosystem=EcosystemFactory(), name_fr="Billettes")
+    sheet.status = status
+    sheet.save()
+    with pytest.raises(Conflict) as excinfo:
+        project_create(actor=officer, company=company, sheet=sheet, **_values())
+    assert excinfo.value.code == "sheet_not_open"
+    assert not InvestmentProject.objects.filter(company=company).exists()
+
+
+def test_creating_a_project_from_an_open_sheet_marks_the_sheet_taken(make_user):
+    from ecosys.investments.services.bank import sheet_create
+
+    officer = make_user(Role.FEDERATION_OFFICER)
+    sheet = sheet_create(actor=officer, code="BQ-open", ecosystem=EcosystemFactory(), name_fr="Jantes")
+    project_create(actor=officer, company=CompanyFactory(), sheet=sheet, **_values())
+    sheet.refresh_from_db()
+    assert sheet.status == "taken"

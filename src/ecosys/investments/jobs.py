@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ecosys.accounts.models import Organisation, User
@@ -44,7 +45,7 @@ def method_text(policy: VerificationPolicy) -> str:
         "created. A declared headcount is verified when it differs from the CNSS headcount of the same "
         "month by at most %(jobs)s jobs or %(percent)s %% of the CNSS figure, whichever is larger. "
         "Companies with no CNSS record count in the declared figures only."
-    ) % {"jobs": policy.tolerance_jobs, "percent": policy.tolerance_percent}
+    ) % {"jobs": policy.tolerance_jobs, "percent": number_format(policy.tolerance_percent.normalize(), use_l10n=True)}
 
 
 def _series(company_ids: list[int], as_of: date) -> dict[int, list[MonthFigures]]:
@@ -92,10 +93,17 @@ def _series(company_ids: list[int], as_of: date) -> dict[int, list[MonthFigures]
 
 
 def jobs_report(
-    *, actor: User, as_of: date, ecosystem_code: str | None = None, company: Organisation | None = None
+    *,
+    actor: User,
+    as_of: date,
+    ecosystem_code: str | None = None,
+    company: Organisation | None = None,
+    programme_code: str | None = None,
 ) -> JobsReport:
     """Count jobs of the companies with a signed investment agreement, within the actor's view."""
     projects = project_list(actor=actor).filter(status__in=lifecycle.COMMITTED, agreement_date__lte=as_of)
+    if programme_code:
+        projects = projects.filter(ecosystem__sector__programme__code=programme_code)
     if ecosystem_code:
         projects = projects.filter(ecosystem__code=ecosystem_code)
     if company is not None:

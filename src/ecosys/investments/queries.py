@@ -424,5 +424,5 @@ def jobs_for(*, actor: User, scope: str, code: str = "", as_of: date) -> JobsVie
         raise ValidationFailed(_("Choose one of the allowed values."), field="scope", code="invalid")
     programmes = programme_selectors.programme_list(actor=actor)
     programme = programme_selectors.programme_get(actor=actor, code=code) if code else programmes.first()
-    report = jobs_report(actor=actor, as_of=as_of)
+    report = jobs_report(actor=actor, as_of=as_of, programme_code=programme.code if programme else None)
     return JobsView(scope, programme.code if programme else "", programme.name if programme else "", report, ecosystems)

@@ -77,7 +77,7 @@ def national_generate(
         for k in range(projects_per_company):
             status = rng.choices(statuses, weights=[1, 1, 1, 4, 4, 10, 2])[0]
             province = rng.choice(provinces)
-            signed = statuses.index(status) >= 3
+            is_signed = statuses.index(status) >= 3
             projects.append(
                 InvestmentProject(
                     code=f"NAT-{company.pk:06d}-{k}",
@@ -88,7 +88,7 @@ def national_generate(
                     province=province,
                     investment_mad=Decimal(rng.randint(2, 500)) * 1_000_000,
                     status=status,
-                    agreement_date=date(2016, rng.randint(1, 12), 1) if signed else None,
+                    agreement_date=date(2016, rng.randint(1, 12), 1) if is_signed else None,
                     is_generated=True,
                 )
             )

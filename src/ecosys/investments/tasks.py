@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
@@ -35,15 +36,18 @@ def import_batch_run(batch_id: int, path: str) -> str:
     def progress(done: int, total: int) -> None:
         ImportBatch.objects.filter(pk=batch_id).update(rows_done=done)
 
+    # Errors are kept as text: write them in the language of the person who uploaded the file.
+    language = getattr(batch.created_by, "preferred_language", None) or settings.LANGUAGE_CODE
     try:
-        result = import_file(
-            actor=batch.created_by,
-            kind=batch.kind,
-            path=Path(path),
-            filename=batch.filename,
-            batch=batch,
-            progress=progress,
-        )
+        with translation.override(language):
+            result = import_file(
+                actor=batch.created_by,
+                kind=batch.kind,
+                path=Path(path),
+                filename=batch.filename,
+                batch=batch,
+                progress=progress,
+            )
     except DomainError:
         return "failed"
     finally:

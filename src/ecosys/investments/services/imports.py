@@ -270,8 +270,8 @@ class _Checker:
         buffer["project"].append(project_id or 0)
         buffer["month"].append(month.year * 100 + month.month)
         for name in FIGURES:
-            value = figures.get(name)
-            buffer[name].append(NULL if value is None else int(value * 100) if name in AMOUNTS else value)
+            figure = figures.get(name)
+            buffer[name].append(NULL if figure is None else int(figure * 100) if name in AMOUNTS else int(figure))
         return company_id, project_id, month, figures
 
 
@@ -417,10 +417,10 @@ def _write(
             month = months.get(yyyymm)
             if month is None:
                 month = months[yyyymm] = date(yyyymm // 100, yyyymm % 100, 1)
-            company_id, project_id = buffer["company"][i], buffer["project"][i] or None
-            pk = existing.get(row_key(company_id, project_id, month))
-            if pk is not None:
-                declaration = Declaration(pk=pk, verification=verification, batch_id=batch.pk)
+            company_id, project_ref = buffer["company"][i], buffer["project"][i] or None
+            existing_pk = existing.get(row_key(company_id, project_ref, month))
+            if existing_pk is not None:
+                declaration = Declaration(pk=existing_pk, verification=verification, batch_id=batch.pk)
                 for name in written:
                     raw = buffer[name][i]
                     setattr(declaration, name, None if raw == NULL else Decimal(raw) / 100 if name in AMOUNTS else raw)
@@ -431,7 +431,7 @@ def _write(
                         now,
                         now,
                         company_id,
-                        project_id,
+                        project_ref,
                         ops.adapt_datefield_value(month),
                         source,
                         *[figure(name, i) for name in FIGURES],

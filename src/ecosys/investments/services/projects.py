@@ -34,6 +34,7 @@ OWN_SUBMISSION = _("A project is validated by someone other than the person who 
 AGREEMENT_DATE_REQUIRED = _("Give the date the investment agreement was signed.")
 AGREEMENT_DATE_FUTURE = _("The agreement date cannot be in the future.")
 NEGATIVE = _("Enter a number that is zero or more.")
+SHEET_NOT_OPEN = _("This sheet of the project bank is no longer open.")
 EDITABLE_FIELDS = {"name", "ecosystem", "activity", "hs_codes", "region", "province", "investment_mad", "land_need_m2"}
 
 
@@ -90,6 +91,9 @@ def project_create(
     if unknown:
         raise ValidationFailed(_("Unknown field."), field=sorted(unknown)[0])
     values = _clean(values)
+    sheet = values.get("sheet")
+    if sheet is not None and sheet.status != "open":
+        raise Conflict(SHEET_NOT_OPEN, code="sheet_not_open")
     if not code:
         last = InvestmentProject.objects.aggregate(m=Max("pk"))["m"] or 0
         code = f"PRJ-{last + 1:06d}"
@@ -178,6 +182,9 @@ def project_transition(
     ``actor=None`` is the system (demo data generator), which still follows the allowed transitions.
     """
     project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
+    if actor is not None:  # who may act comes before what the lifecycle allows
+        require(actor, "project.edit")
+        _check_company_actor(actor, project.company)
     source = Status(project.status)
     try:
         target_status = Status(target)
@@ -189,8 +196,6 @@ def project_transition(
     if rule is None:
         raise Conflict(TRANSITION_NOT_ALLOWED % labels, code="transition_not_allowed")
     if actor is not None:
-        require(actor, "project.edit")
-        _check_company_actor(actor, project.company)
         if not actor.is_superuser and not (actor_roles(actor) & rule.roles):
             raise PermissionDenied(TRANSITION_ROLE % labels, code="forbidden:transition")
         if rule.other_than_submitter and project.submitted_by_id == actor.pk:
