@@ -129,6 +129,19 @@ def demo_generate() -> dict[str, int]:
                 province=province,
                 investment_mad=investment,
                 land_need_m2=rng.randint(2, 40) * 1000,
+                identified_at=_moment(agreement, -8),
+                milestones=[
+                    {
+                        "kind": "construction_start",
+                        "planned_date": _moment(agreement, 1).date(),
+                        "actual_date": _moment(agreement, 2).date(),
+                    },
+                    {
+                        "kind": "production_start",
+                        "planned_date": _moment(agreement, 7).date(),
+                        "actual_date": _moment(agreement, 9).date(),
+                    },
+                ],
                 is_generated=True,
                 plan=[
                     {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -79,9 +79,13 @@ def project_create(
     plan: list[dict[str, Any]] | None = None,
     milestones: list[dict[str, Any]] | None = None,
     code: str = "",
+    identified_at: datetime | None = None,
     **values: Any,
 ) -> InvestmentProject:
-    """Create a project for a company (its own, for a company user), with its yearly plan and milestones."""
+    """Create a project for a company (its own, for a company user), with its yearly plan and milestones.
+
+    ``identified_at`` dates the first event when the project was identified before it was recorded.
+    """
     if actor is not None:
         require(actor, "project.create")
         _check_company_actor(actor, company)
@@ -98,7 +102,9 @@ def project_create(
         last = InvestmentProject.objects.aggregate(m=Max("pk"))["m"] or 0
         code = f"PRJ-{last + 1:06d}"
     project = InvestmentProject.objects.create(company=company, code=code, **values)
-    ProjectEvent.objects.create(project=project, source="", target=Status.IDENTIFIED, at=timezone.now(), by=actor)
+    ProjectEvent.objects.create(
+        project=project, source="", target=Status.IDENTIFIED, at=identified_at or timezone.now(), by=actor
+    )
     _set_plan(project, plan or [])
     _set_milestones(project, milestones or [])
     if project.sheet_id:
