@@ -37,7 +37,7 @@ MESSAGES = {
     "unknown_column": "{name!r} is not a column of {table} (known: {known})",
     "csv_missing_column": "missing column {column!r}",
     "csv_bad_value": "line {line}, column {column!r}: {reason}",
-    "csv_duplicate_code": "line {line}: code {code!r} appears twice",
+    "csv_duplicate_code": "line {line}: code {value!r} appears twice",
     "csv_no_rows": "has no data rows",
 }
 
@@ -80,7 +80,12 @@ def require_length(
     """Raise unless ``values`` has ``expected`` entries along ``axis``."""
     if values.shape[axis] != expected:
         raise OpportunityInputError(
-            "wrong_length", parameter=parameter, found=values.shape[axis], axis=what, expected=expected, reference=reference
+            "wrong_length",
+            parameter=parameter,
+            found=values.shape[axis],
+            axis=what,
+            expected=expected,
+            reference=reference,
         )
 
 

@@ -108,10 +108,11 @@ def import_substitution(
 ) -> ImportSubstitution:
     """Return the import substitution potential of each product (formulas in the module docstring).
 
-    ``imports_by_year`` is years x products (e.g. ``imports_by_product(...).values``, rows sorted
-    like ``years``); ``density`` the country's row of :func:`ecosys.analytics.complexity.complexity_all`
-    aligned with the same products. ``distance`` is reported as given (default ``1 - density``, the
-    Atlas identity for binary presence); feasibility uses the density.
+    ``imports_by_year`` is years x products, its rows aligned with ``years`` (e.g. the ``values`` of
+    :func:`ecosys.analytics.trade.imports_by_product`, whose ``rows`` are the years as text).
+    ``density`` is the country's row of :func:`ecosys.analytics.complexity.complexity_all`, aligned
+    with the same products. ``distance`` is reported as given (default ``1 - density``, the Atlas
+    identity for binary presence); feasibility uses the density.
     """
     imports = as_array(imports_by_year, parameter="imports_by_year", ndim=2)
     n = imports.shape[1]

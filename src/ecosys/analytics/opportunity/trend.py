@@ -29,8 +29,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from ecosys.analytics.opportunity.errors import FloatArray, as_array, as_years, require_length, require_non_negative
 
-_BISECTION_STEPS = 80
-_MAX_LOG_GROWTH = 30.0  # |b| bound: a factor e^30 (1e13) a year, far beyond any trade series
+_BISECTION_STEPS = 100
+_MAX_LOG_GROWTH = 700.0  # |b| bound: exp(b) stays a finite float
 
 
 class Trend(NamedTuple):
@@ -79,16 +79,24 @@ def trend_growth(values: ArrayLike, years: ArrayLike, *, parameter: str = "value
 
 
 def _solve_log_growth(x: FloatArray, known: NDArray[np.bool_], t: FloatArray) -> FloatArray:
-    """Return ``b`` per column where the fitted mean year equals the data's (bisection, vectorised)."""
-    target = (x * t[:, np.newaxis]).sum(axis=0) / x.sum(axis=0)
+    """Return ``b`` per column where the fitted mean year equals the data's (bisection, vectorised).
+
+    Both mean years are measured from the end (first or last observed year) nearer the data's, so
+    a series almost all in one year (a mean year a hair from the end) keeps its precision.
+    """
+    tt = np.where(known, t[:, np.newaxis], np.nan)
+    first, last = np.nanmin(tt, axis=0), np.nanmax(tt, axis=0)
+    mean_year = (x * t[:, np.newaxis]).sum(axis=0) / x.sum(axis=0)
+    reference = np.where(mean_year > (first + last) / 2.0, last, first)
+    s = np.where(known, t[:, np.newaxis] - reference[np.newaxis, :], 0.0)
+    target = (x * s).sum(axis=0) / x.sum(axis=0)
     low = np.full(x.shape[1], -_MAX_LOG_GROWTH)
     high = np.full(x.shape[1], _MAX_LOG_GROWTH)
     for _ in range(_BISECTION_STEPS):
         mid = (low + high) / 2.0
         exponent = np.where(known, mid[np.newaxis, :] * t[:, np.newaxis], -np.inf)
         weight = np.exp(exponent - exponent.max(axis=0))
-        fitted_mean_year = (weight * t[:, np.newaxis]).sum(axis=0) / weight.sum(axis=0)
-        below = fitted_mean_year < target
+        below = (weight * s).sum(axis=0) / weight.sum(axis=0) < target
         low = np.where(below, mid, low)
         high = np.where(below, high, mid)
     return (low + high) / 2.0
