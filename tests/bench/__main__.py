@@ -26,7 +26,15 @@ def main() -> int:
     setup_test_environment()
     from django.db import connection
 
+    original_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        return _run_all()
+    finally:
+        connection.creation.destroy_test_db(original_name, verbosity=0)
+
+
+def _run_all() -> int:
     import tests.bench as package
 
     names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("bench_"))
