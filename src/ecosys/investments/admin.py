@@ -2,21 +2,10 @@
 imports) are read-only here: they change through the services, which check roles and invariants."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from ecosys.core.admin import ReadOnlyHistoryAdmin
 from ecosys.investments import models as m
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class ProvinceInline(admin.TabularInline):
@@ -62,7 +51,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(m.InvestmentProject)
-class InvestmentProjectAdmin(ReadOnlyAdmin):
+class InvestmentProjectAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "code",
         "name",
@@ -79,22 +68,22 @@ class InvestmentProjectAdmin(ReadOnlyAdmin):
 
 
 @admin.register(m.ProjectPlanYear)
-class ProjectPlanYearAdmin(ReadOnlyAdmin):
+class ProjectPlanYearAdmin(ReadOnlyHistoryAdmin):
     list_display = ["project", "year", "jobs", "turnover_mad"]
 
 
 @admin.register(m.ProjectMilestone)
-class ProjectMilestoneAdmin(ReadOnlyAdmin):
+class ProjectMilestoneAdmin(ReadOnlyHistoryAdmin):
     list_display = ["project", "kind", "planned_date", "actual_date"]
 
 
 @admin.register(m.ProjectEvent)
-class ProjectEventAdmin(ReadOnlyAdmin):
+class ProjectEventAdmin(ReadOnlyHistoryAdmin):
     list_display = ["project", "source", "target", "at", "by"]
 
 
 @admin.register(m.Declaration)
-class DeclarationAdmin(ReadOnlyAdmin):
+class DeclarationAdmin(ReadOnlyHistoryAdmin):
     list_display = ["company", "project", "month", "source", "headcount", "gross_hires", "verification"]
     list_filter = ["source", "verification"]
     search_fields = ["company__name", "company__ice"]
@@ -102,7 +91,7 @@ class DeclarationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(m.ImportBatch)
-class ImportBatchAdmin(ReadOnlyAdmin):
+class ImportBatchAdmin(ReadOnlyHistoryAdmin):
     list_display = ["filename", "kind", "status", "rows_total", "created_by", "created_at"]
     list_filter = ["kind", "status"]
 

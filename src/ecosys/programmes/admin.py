@@ -5,9 +5,9 @@ target screens are read-only here: those changes go through the pages and the AP
 """
 
 from django.contrib import admin
-from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from ecosys.core.admin import ReadOnlyHistoryAdmin
 from ecosys.programmes import models as m
 
 
@@ -98,17 +98,6 @@ class ContractSigningAdmin(SimpleHistoryAdmin):
 @admin.register(m.ContractParty)
 class ContractPartyAdmin(admin.ModelAdmin):
     list_display = ["contract", "organisation", "position"]
-
-
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(m.Target)
