@@ -38,7 +38,7 @@ from ecosys.investments.schemas import (
 from ecosys.investments.services.bank import sheet_create, sheet_set_status
 from ecosys.investments.services.declarations import declaration_submit, headcount_reconcile
 from ecosys.investments.services.projects import project_create, project_transition, project_update
-from ecosys.investments.tasks import import_batch_start
+from ecosys.investments.services.uploads import import_batch_start
 
 router = Router(tags=["investments"])
 PAGE = {"max_limit": 1000}

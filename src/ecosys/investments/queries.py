@@ -33,7 +33,7 @@ from ecosys.investments.models import (
     VerificationPolicy,
 )
 from ecosys.investments.services.declarations import parse_month
-from ecosys.investments.services.projects import _is_company_only
+from ecosys.investments.services.projects import is_company_only
 from ecosys.programmes import selectors as programme_selectors
 from ecosys.programmes.models import Activity, Ecosystem
 
@@ -136,7 +136,7 @@ def project_can_edit(*, actor: User, project: InvestmentProject) -> bool:
         return True
     if not selectors.actor_companies(actor).filter(pk=project.company_id).exists():
         return False
-    return not _is_company_only(actor) or project.status in lifecycle.EDITABLE_BY_COMPANY
+    return not is_company_only(actor) or project.status in lifecycle.EDITABLE_BY_COMPANY
 
 
 def company_for(*, actor: User, ice: str | None) -> Organisation:

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ecosys.accounts.models import User
 from ecosys.core.errors import ValidationFailed
+from ecosys.core.numbers import to_decimal
 from ecosys.core.permissions import require
 from ecosys.investments.models import OpportunitySheet
-from ecosys.investments.services.projects import _clean_hs
-from ecosys.programmes.services.targets import to_decimal
+from ecosys.investments.services.projects import clean_hs_codes
 
 
 @transaction.atomic
@@ -24,7 +24,7 @@ def sheet_create(*, actor: User | None, code: str, ecosystem: Any, name_fr: str,
         raise ValidationFailed(_("The name is required."), field="name_fr")
     if OpportunitySheet.objects.filter(code=code).exists():
         raise ValidationFailed(_("This code is already used."), field="code")
-    values["hs_codes"] = _clean_hs(values.get("hs_codes") or [])
+    values["hs_codes"] = clean_hs_codes(values.get("hs_codes") or [])
     for name in ("market_size_mad", "indicative_investment_mad"):
         if values.get(name) not in (None, ""):
             values[name] = to_decimal(values[name], field=name)

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from ecosys.accounts.models import Organisation, User
 from ecosys.analytics.jobs import reconcile
 from ecosys.core.errors import PermissionDenied, ValidationFailed
+from ecosys.core.numbers import to_decimal
 from ecosys.core.permissions import require
 from ecosys.investments.models import Declaration, InvestmentProject, Source, VerificationPolicy
-from ecosys.investments.services.projects import _check_company_actor, _is_company_only
-from ecosys.programmes.services.targets import to_decimal
+from ecosys.investments.services.projects import check_company_actor, is_company_only
 
 MONTH_IN_FUTURE = _("A month that has not ended yet cannot be declared.")
 MONTH_INVALID = _("Enter a month as YYYY-MM.")
@@ -92,8 +92,8 @@ def declaration_submit(
 ) -> Declaration:
     """Record (or correct) a company's figures for one month; corrections keep their history."""
     require(actor, "declaration.submit")
-    _check_company_actor(actor, company)
-    if source != Source.COMPANY and _is_company_only(actor):
+    check_company_actor(actor, company)
+    if source != Source.COMPANY and is_company_only(actor):
         raise PermissionDenied(COMPANY_SOURCE_ONLY, code="forbidden:source")
     if source not in Source.values:
         raise ValidationFailed(_("Unknown source."), field="source")

@@ -275,7 +275,7 @@ class _Checker:
         return company_id, project_id, month, figures
 
 
-def _authorise(actor: User | None, kind: str) -> None:
+def authorise_import(actor: User | None, kind: str) -> None:
     if actor is None:
         return
     if kind == ImportBatch.Kind.CNSS:
@@ -294,7 +294,7 @@ def import_file(
     batch: ImportBatch | None = None,
 ) -> ImportResult:
     """Import a file of ``kind`` (declarations or cnss); raise ValidationFailed with every row error."""
-    _authorise(actor, kind)
+    authorise_import(actor, kind)
     sha = file_sha256(path)
     done = ImportBatch.objects.filter(kind=kind, sha256=sha, status=ImportBatch.BatchStatus.DONE).first()
     if done is not None:

@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from ecosys.accounts.models import Organisation, User
 from ecosys.analytics.hs import is_known_hs_code, normalise_hs_code
 from ecosys.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ecosys.core.numbers import to_decimal
 from ecosys.core.permissions import actor_roles, require
 from ecosys.core.roles import Role
 from ecosys.investments import lifecycle
 from ecosys.investments.lifecycle import Status
 from ecosys.investments.models import InvestmentProject, ProjectEvent, ProjectMilestone, ProjectPlanYear
 from ecosys.investments.selectors import actor_companies, sees_all_companies
-from ecosys.programmes.services.targets import to_decimal
 
 NOT_YOUR_COMPANY = _("You may only act for your own company.")
 NOT_A_COMPANY = _("A project belongs to a company (an organisation with an ICE).")
@@ -38,14 +38,14 @@ SHEET_NOT_OPEN = _("This sheet of the project bank is no longer open.")
 EDITABLE_FIELDS = {"name", "ecosystem", "activity", "hs_codes", "region", "province", "investment_mad", "land_need_m2"}
 
 
-def _check_company_actor(actor: User, company: Organisation) -> None:
+def check_company_actor(actor: User, company: Organisation) -> None:
     if sees_all_companies(actor):
         return
     if not actor_companies(actor).filter(pk=company.pk).exists():
         raise PermissionDenied(NOT_YOUR_COMPANY, code="forbidden:company")
 
 
-def _clean_hs(codes: list[str]) -> list[str]:
+def clean_hs_codes(codes: list[str]) -> list[str]:
     clean = []
     for raw in codes:
         code = normalise_hs_code(str(raw))
@@ -61,7 +61,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         if region is not None and province is not None and province.region_id != region.pk:
             raise ValidationFailed(PROVINCE_NOT_IN_REGION, field="province", code="province_not_in_region")
     if "hs_codes" in values:
-        values["hs_codes"] = _clean_hs(values["hs_codes"] or [])
+        values["hs_codes"] = clean_hs_codes(values["hs_codes"] or [])
     if "investment_mad" in values:
         values["investment_mad"] = to_decimal(values["investment_mad"], field="investment_mad")
         if values["investment_mad"] < 0:
@@ -88,7 +88,7 @@ def project_create(
     """
     if actor is not None:
         require(actor, "project.create")
-        _check_company_actor(actor, company)
+        check_company_actor(actor, company)
     if company.kind != Organisation.Kind.COMPANY:
         raise ValidationFailed(NOT_A_COMPANY, field="company")
     unknown = set(values) - EDITABLE_FIELDS - {"sheet", "is_generated"}
@@ -140,7 +140,7 @@ def _set_milestones(project: InvestmentProject, milestones: list[dict[str, Any]]
         )
 
 
-def _is_company_only(actor: User) -> bool:
+def is_company_only(actor: User) -> bool:
     return not actor.is_superuser and actor_roles(actor) <= {Role.COMPANY_USER}
 
 
@@ -155,9 +155,9 @@ def project_update(
 ) -> InvestmentProject:
     """Edit a project; a company edits its own only while the project is not yet validated."""
     require(actor, "project.edit")
-    _check_company_actor(actor, project.company)
+    check_company_actor(actor, project.company)
     project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
-    if _is_company_only(actor) and project.status not in lifecycle.EDITABLE_BY_COMPANY:
+    if is_company_only(actor) and project.status not in lifecycle.EDITABLE_BY_COMPANY:
         raise Conflict(NOT_EDITABLE, code="project_locked")
     unknown = set(values) - EDITABLE_FIELDS
     if unknown:
@@ -190,7 +190,7 @@ def project_transition(
     project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
     if actor is not None:  # who may act comes before what the lifecycle allows
         require(actor, "project.edit")
-        _check_company_actor(actor, project.company)
+        check_company_actor(actor, project.company)
     source = Status(project.status)
     try:
         target_status = Status(target)

@@ -19,7 +19,7 @@ from ecosys.investments.downloads import LANGUAGES, import_template_response
 from ecosys.investments.forms import UploadForm
 from ecosys.investments.models import ImportBatch
 from ecosys.investments.services.declarations import headcount_reconcile
-from ecosys.investments.tasks import import_batch_start
+from ecosys.investments.services.uploads import import_batch_start
 from ecosys.programmes import selectors as programme_selectors
 from ecosys.web.views import domain_errors
 

@@ -12,13 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ecosys.accounts.models import User
 from ecosys.core.errors import Conflict, ValidationFailed
+from ecosys.core.numbers import to_decimal
 from ecosys.core.permissions import require
 from ecosys.programmes.models import Commitment, ContractAmendment, PerformanceContract, Target
 from ecosys.programmes.services.targets import (
     HORIZON_NOT_AFTER_BASELINE,
     REASON_REQUIRED,
     target_milestones_derive,
-    to_decimal,
 )
 
 AMENDMENT_EMPTY = _("The amendment changes nothing.")

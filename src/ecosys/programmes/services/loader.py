@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from ecosys.accounts.models import Organisation, User
 from ecosys.accounts.services import organisation_create
 from ecosys.core.errors import ValidationFailed
+from ecosys.core.numbers import to_decimal
 from ecosys.core.permissions import require
 from ecosys.programmes.models import (
     Commitment,
@@ -33,7 +34,7 @@ from ecosys.programmes.models import (
     SectorBaseline,
     Target,
 )
-from ecosys.programmes.services.targets import target_create, to_decimal
+from ecosys.programmes.services.targets import target_create
 from ecosys.programmes.services.valuechain import value_chain_replace
 
 FORMAT = "ecosys-programme/1"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ecosys.accounts.models import User
 from ecosys.analytics.milestones import MilestoneError, milestone_path
 from ecosys.core.errors import NotFound, ValidationFailed
+from ecosys.core.numbers import NOT_A_NUMBER, to_decimal
 from ecosys.core.permissions import require
 from ecosys.programmes.models import Ecosystem, Indicator, Milestone, PerformanceContract, Target
 
@@ -22,7 +23,6 @@ MILESTONE_BEFORE_BASELINE = _("A milestone must come after the baseline year.")
 MILESTONE_IS_HORIZON = _("The horizon year's value is the target itself: change it by amending the contract.")
 MILESTONE_NOT_FOUND = _("This target has no milestone for that year.")
 REASON_REQUIRED = _("Say why: a reason is required.")
-NOT_A_NUMBER = _("Enter a number.")
 TARGET_EXISTS = _("This contract already has a target for this indicator and breakdown.")
 ECOSYSTEM_NOT_IN_CONTRACT = _("This ecosystem is not covered by the contract.")
 
@@ -33,20 +33,6 @@ _MILESTONE_MESSAGES = {
     "override_of_horizon": (MILESTONE_IS_HORIZON, "year"),
 }
 CENT = Decimal("0.01")
-
-
-def to_decimal(value: Any, *, field: str) -> Decimal:
-    """Parse a user-typed amount ("1 700 000 000", "1,5", 1700000000) or raise naming the field."""
-    if isinstance(value, Decimal):
-        return value
-    text = str(value).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
-    try:
-        result = Decimal(text)
-    except InvalidOperation:
-        raise ValidationFailed(NOT_A_NUMBER, field=field) from None
-    if not result.is_finite():
-        raise ValidationFailed(NOT_A_NUMBER, field=field)
-    return result
 
 
 def _milestone_error(exc: MilestoneError) -> ValidationFailed:
