@@ -309,3 +309,16 @@ def test_total_jobs_adds_the_known_figures_and_counts_verified_firms(items):
     assert total.net_verified == sum(c.net_verified for c in items if c.net_verified is not None)
     assert total.net_declared == sum(c.net_declared for c in items if c.net_declared is not None)
     assert total.gross_hires == sum(c.gross_hires for c in items)
+
+
+def test_a_month_declared_for_the_whole_company_wins_over_the_sum_of_its_project_declarations():
+    from ecosys.analytics.jobs import company_month_figures
+
+    jan, feb = date(2019, 1, 1), date(2019, 2, 1)
+    rows = [
+        (1, 10, jan, 40, 2),
+        (1, 11, jan, 60, 3),  # two projects in January, no whole-company row
+        (1, 10, feb, 41, 1),
+        (1, None, feb, 120, 5),  # February has a whole-company row
+    ]
+    assert company_month_figures(rows) == {(1, jan): (100, 5), (1, feb): (120, 5)}

@@ -49,6 +49,27 @@ class JobsCount:
     notes: tuple[str, ...] = field(default=())
 
 
+def company_month_figures(
+    rows: Iterable[tuple[int, int | None, date, int | None, int | None]],
+) -> dict[tuple[int, date], tuple[int | None, int | None]]:
+    """Return each company's declared (headcount, gross hires) per month from its declaration rows.
+
+    ``rows`` are (company, project or None, month, headcount, hires). A month declared for the whole
+    company (project None) is taken as it is; otherwise the company's project declarations for that
+    month are added up. Reconciliation and counting both use this one rule.
+    """
+    whole: dict[tuple[int, date], tuple[int | None, int | None]] = {}
+    summed: dict[tuple[int, date], tuple[int, int]] = {}
+    for company, project, month, headcount, hires in rows:
+        key = (company, month)
+        if project is None:
+            whole[key] = (headcount, hires)
+        else:
+            h, g = summed.get(key, (0, 0))
+            summed[key] = (h + (headcount or 0), g + (hires or 0))
+    return {**summed, **whole}
+
+
 def reconcile(
     declared: int | None, cnss: int | None, tolerance_jobs: int, tolerance_percent: float | Decimal
 ) -> Reconciliation:

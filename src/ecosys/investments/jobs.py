@@ -13,7 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ecosys.accounts.models import Organisation, User
-from ecosys.analytics.jobs import JobsCount, JobsTotal, MonthFigures, count_jobs, total_jobs
+from ecosys.analytics.jobs import JobsCount, JobsTotal, MonthFigures, company_month_figures, count_jobs, total_jobs
 from ecosys.investments import lifecycle
 from ecosys.investments.models import Declaration, Source, VerificationPolicy
 from ecosys.investments.selectors import project_list
@@ -51,43 +51,33 @@ def method_text(policy: VerificationPolicy) -> str:
 def _series(company_ids: list[int], as_of: date) -> dict[int, list[MonthFigures]]:
     """Build each company's monthly series: declared headcount and hires, and the CNSS headcount.
 
-    A month declared for the whole company wins over the sum of that month's project declarations.
+    A month declared for the whole company wins over the sum of its project declarations
+    (``analytics.jobs.company_month_figures``).
     """
     rows = Declaration.objects.filter(
         company_id__in=company_ids, month__lte=as_of, source__in=[Source.COMPANY, Source.CNSS]
     )
-    company_level: dict[tuple[int, date], tuple[int | None, int | None]] = {}
-    project_sum: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0, 0])
+    declared_rows: list[tuple[int, int | None, date, int | None, int | None]] = []
     cnss: dict[tuple[int, date], int] = {}
     for company_id, month, source, project_id, headcount, hires in rows.values_list(
         "company_id", "month", "source", "project_id", "headcount", "gross_hires"
     ).iterator(chunk_size=20000):
-        key = (company_id, month)
         if source == Source.CNSS:
             if project_id is None and headcount is not None:
-                cnss[key] = headcount
-        elif project_id is None:
-            company_level[key] = (headcount, hires)
+                cnss[(company_id, month)] = headcount
         else:
-            acc = project_sum[key]
-            acc[0] += headcount or 0
-            acc[1] += hires or 0
-            acc[2] += 1
+            declared_rows.append((company_id, project_id, month, headcount, hires))
+    declared = company_month_figures(declared_rows)
     months: dict[int, set[date]] = defaultdict(set)
-    for company_id, month in list(company_level) + list(project_sum) + list(cnss):
+    for company_id, month in list(declared) + list(cnss):
         months[company_id].add(month)
     series: dict[int, list[MonthFigures]] = {}
     for company_id, company_months in months.items():
         figures = []
         for month in sorted(company_months):
             key = (company_id, month)
-            if key in company_level:
-                declared, hires = company_level[key]
-            elif key in project_sum:
-                declared, hires = project_sum[key][0], project_sum[key][1]
-            else:
-                declared, hires = None, None
-            figures.append(MonthFigures(month=month, declared=declared, cnss=cnss.get(key), gross_hires=hires))
+            headcount, hires = declared.get(key, (None, None))
+            figures.append(MonthFigures(month=month, declared=headcount, cnss=cnss.get(key), gross_hires=hires))
         series[company_id] = figures
     return series
 

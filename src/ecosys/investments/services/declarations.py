@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecosys.accounts.models import Organisation, User
-from ecosys.analytics.jobs import reconcile
+from ecosys.analytics.jobs import company_month_figures, reconcile
 from ecosys.core.errors import PermissionDenied, ValidationFailed
 from ecosys.core.numbers import to_decimal
 from ecosys.core.permissions import require
@@ -134,20 +134,13 @@ def headcount_reconcile(*, actor: User | None, companies: list[int] | None = Non
     cnss = {
         (c, m): h for c, m, h in cnss_rows.values_list("company_id", "month", "headcount").iterator(chunk_size=20000)
     }
-    # A month declared for the whole company is compared as it is; otherwise the sum of the
-    # company's project declarations for that month is (the same rule as jobs counting).
     rows = list(declared.values_list("pk", "company_id", "project_id", "month", "headcount", "verification"))
-    whole: dict[tuple[int, date], int] = {}
-    projects: dict[tuple[int, date], int] = {}
-    for _pk, company_id, project_id, month, headcount, _v in rows:
-        bucket = whole if project_id is None else projects
-        bucket[(company_id, month)] = bucket.get((company_id, month), 0) + (headcount or 0)
-    totals = {**projects, **whole}
+    totals = company_month_figures((c, p, m, h, None) for _pk, c, p, m, h, _v in rows)
     counts = {"verified": 0, "discrepancy": 0, "unverified": 0}
     changed: dict[str, list[int]] = {"verified": [], "discrepancy": [], "unverified": []}
     for pk, company_id, _project_id, month, _headcount, current in rows:
         status: str = reconcile(
-            totals[(company_id, month)],
+            totals[(company_id, month)][0],
             cnss.get((company_id, month)),
             policy.tolerance_jobs,
             policy.tolerance_percent,
