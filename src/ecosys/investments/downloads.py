@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils import translation
 
+from ecosys.core.http import file_response
 from ecosys.investments.services.imports import template_csv, template_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -19,12 +20,10 @@ def import_template_response(*, kind: str, fmt: str, language: str | None = None
     """
     lang = language if language in LANGUAGES else (translation.get_language() or "fr")[:2]
     lang = lang if lang in LANGUAGES else "fr"
+    filename = f"ecosys-{kind}-{lang}.{fmt}"
     if fmt == "xlsx":
-        response = HttpResponse(template_xlsx(kind, lang), content_type=XLSX)
+        response = file_response(template_xlsx(kind, lang), filename=filename, content_type=XLSX)
     else:
-        response = HttpResponse(
-            ("\ufeff" + template_csv(kind, lang)).encode("utf-8"), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="ecosys-{kind}-{lang}.{fmt}"'
+        response = file_response(("\ufeff" + template_csv(kind, lang)).encode("utf-8"), filename=filename)
     response["Content-Language"] = lang
     return response

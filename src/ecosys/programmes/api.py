@@ -11,7 +11,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ecosys.core.errors import ValidationFailed
-from ecosys.core.http import actor_of
+from ecosys.core.http import actor_of, file_response
 from ecosys.core.i18n import localized
 from ecosys.programmes import selectors
 from ecosys.programmes.services.contracts import contract_amendment_decide, contract_amendment_propose
@@ -283,9 +283,7 @@ def ecosystem_get(request: HttpRequest, code: str):
 @router.get("/ecosystems/{code}/value-chain.csv")
 def value_chain_export(request: HttpRequest, code: str) -> HttpResponse:
     ecosystem = selectors.ecosystem_get(actor=actor_of(request), code=code)
-    response = HttpResponse(selectors.value_chain_csv(ecosystem=ecosystem), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{ecosystem.code}-value-chain.csv"'
-    return response
+    return file_response(selectors.value_chain_csv(ecosystem=ecosystem), filename=f"{ecosystem.code}-value-chain.csv")
 
 
 @router.post("/ecosystems/{code}/value-chain", response=ImportResultOut)

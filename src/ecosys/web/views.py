@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecosys.core.errors import DomainError, NotFound, PermissionDenied
-from ecosys.core.http import actor_of
+from ecosys.core.http import actor_of, file_response
 from ecosys.core.permissions import actor_can
 from ecosys.programmes import selectors
 from ecosys.programmes.services.contracts import contract_amendment_decide, contract_amendment_propose
@@ -98,9 +98,7 @@ def ecosystem_page(request: HttpRequest, code: str) -> HttpResponse:
 @domain_errors
 def value_chain_download(request: HttpRequest, code: str) -> HttpResponse:
     ecosystem = selectors.ecosystem_get(actor=actor_of(request), code=code)
-    response = HttpResponse(selectors.value_chain_csv(ecosystem=ecosystem), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{ecosystem.code}-value-chain.csv"'
-    return response
+    return file_response(selectors.value_chain_csv(ecosystem=ecosystem), filename=f"{ecosystem.code}-value-chain.csv")
 
 
 @login_required
