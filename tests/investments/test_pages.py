@@ -382,6 +382,22 @@ def test_an_import_is_polled_every_second_until_done_then_shows_each_error_by_ro
     assert not Declaration.objects.exists()
 
 
+def test_a_running_import_shows_the_rows_checked_then_that_it_writes_them_all_at_once(make_user, client_for):
+    client = client_for(make_user(Role.MINISTRY_ANALYST))
+    batch = ImportBatch.objects.create(kind="cnss", filename="cnss.csv", sha256="0" * 64)
+
+    starting = page(client, f"/imports/{batch.pk}/progress")
+    ImportBatch.objects.filter(pk=batch.pk).update(rows_done=50000)
+    checking = page(client, f"/imports/{batch.pk}/progress")
+    ImportBatch.objects.filter(pk=batch.pk).update(rows_total=1000000, rows_done=0)
+    writing = page(client, f"/imports/{batch.pk}/progress")
+
+    assert "vérification de chaque ligne" in starting and "lignes vérifiées" not in starting
+    assert "50\u202f000 lignes vérifiées" in checking
+    assert "écriture des 1\u202f000\u202f000 lignes en une fois" in writing
+    assert all('hx-trigger="every 1s"' in html for html in (starting, checking, writing))
+
+
 def test_a_good_import_runs_at_once_with_the_immediate_backend_and_the_page_shows_the_rows(
     make_user, client_for, foundry, settings, django_capture_on_commit_callbacks
 ):

@@ -19,7 +19,10 @@ def import_batch_run(batch_id: int, path: str) -> str:
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
 
     def progress(done: int, total: int) -> None:
-        ImportBatch.objects.filter(pk=batch_id).update(rows_done=done)
+        # Rows checked so far (total 0 while checking). The write phase runs in one transaction,
+        # invisible to the page until it commits: the page shows it as "writing".
+        if total == 0:
+            ImportBatch.objects.filter(pk=batch_id).update(rows_done=done)
 
     # Errors are kept as text: write them in the language of the person who uploaded the file.
     language = getattr(batch.created_by, "preferred_language", None) or settings.LANGUAGE_CODE
