@@ -52,6 +52,8 @@ from ecosys.investments.services.projects import (
     project_create,
     project_transition,
 )
+from ecosys.monitoring.models import Period, StatusThresholds, UnlockRequest
+from ecosys.monitoring.services import period_lock, period_unlock_request
 from ecosys.programmes import selectors
 from ecosys.programmes.models import (
     ActivityProduct,
@@ -207,6 +209,20 @@ API_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      "investments.view_all",   (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
     ("GET",  "/regions",                           "",
      SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/monitoring/{code}/figures",          "",
+     "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "/monitoring/{code}/iati.xml",         "",
+     "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "/monitoring/{code}/periods",          "",
+     "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("POST", "/monitoring/{code}/periods",          "",
+     "period.lock",            (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
+    ("POST", "/monitoring/{code}/periods/{pk}/unlock", "",
+     "period.lock",            (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
+    ("POST", "/monitoring/{code}/unlocks/{pk}/decision", "requested by another person",
+     "period.lock",            (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
+    ("PUT",  "/monitoring/{code}/thresholds",       "",
+     "monitoring.configure",   (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  NO,  NO)),
 ]
 
 # Every URL of ecosys.web.urls and ecosys.investments.urls, by name.
@@ -311,6 +327,21 @@ WEB_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      "investments.view",       (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
     ("GET",  "investments:jobs",               "another company",
      "investments.view_all",   (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    # monitoring: dashboards (staff), validated quarters (four eyes on unlocking), thresholds
+    ("GET",  "monitoring:programme",           "",
+     "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "monitoring:ecosystem",           "",
+     "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "monitoring:iati",                "",
+     "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("POST", "monitoring:period_lock",         "",
+     "period.lock",            (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
+    ("POST", "monitoring:period_unlock",       "",
+     "period.lock",            (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
+    ("POST", "monitoring:unlock_decide",       "requested by another person",
+     "period.lock",            (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
+    ("POST", "monitoring:thresholds",          "",
+     "monitoring.configure",   (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  NO,  NO)),
 ]
 # fmt: on
 
@@ -610,6 +641,8 @@ def api_call(world: World, method: str, path: str, situation: str) -> Call:
     investments = _investments_api_call(world, method, path, situation)
     if investments is not None:
         return investments
+    if path.startswith("/monitoring/"):
+        return _monitoring_api_call(world, method, path)
     if method == "GET" and "{" not in path:
         return Call(f"{API}{path}")
     raise AssertionError(f"No request written for {key}: add one to api_call().")
@@ -711,6 +744,8 @@ def web_call(world: World, method: str, name: str, situation: str) -> Call:
         )
     if name.startswith("investments:"):
         return _investments_web_call(world, method, name, situation)
+    if name.startswith("monitoring:"):
+        return _monitoring_web_call(world, name)
     raise AssertionError(f"No request written for {name}: add one to web_call().")
 
 
@@ -871,6 +906,78 @@ def test_api_endpoint_answers_each_actor_as_the_matrix_says(
         assert call.state() == before, "a refused request must write nothing"
 
 
+def _monitoring_api_call(world: World, method: str, path: str) -> Call:
+    programme = world.contract.sector.programme
+    base = f"{API}/monitoring/{programme.code}"
+    if method == "GET":
+        return Call(base + path.removeprefix("/monitoring/{code}") + ("?as_of=2018-12" if "figures" in path else ""))
+    if path == "/monitoring/{code}/periods":
+        return Call(
+            f"{base}/periods",
+            _json({"year": 2018, "quarter": 4}),
+            lambda: list(Period.objects.values_list("year", "quarter", "status")),
+        )
+    if path == "/monitoring/{code}/thresholds":
+        return Call(
+            f"{base}/thresholds",
+            _json({"on_track_percent": "90", "at_risk_percent": "70"}),
+            lambda: list(StatusThresholds.objects.values_list("on_track_percent", "at_risk_percent")),
+        )
+    period = period_lock(actor=world.proposer, programme=programme, year=2018, quarter=4)
+    if path.endswith("/unlock"):
+        return Call(
+            f"{base}/periods/{period.pk}/unlock",
+            _json({"reason": "Correction CNSS de décembre"}),
+            lambda: UnlockRequest.objects.count(),
+        )
+    unlock = period_unlock_request(actor=world.proposer, period=period, reason="Correction CNSS")
+    return Call(
+        f"{base}/unlocks/{unlock.pk}/decision",
+        _json({"grant": True}),
+        lambda: UnlockRequest.objects.get(pk=unlock.pk).status,
+    )
+
+
+def _monitoring_web_call(world: World, name: str) -> Call:
+    code = world.contract.sector.programme.code
+    back = reverse("monitoring:programme", kwargs={"code": code}) + "#periods"
+    if name == "monitoring:programme":
+        return Call(reverse(name, kwargs={"code": code}) + "?as_of=2018-12")
+    if name == "monitoring:iati":
+        return Call(reverse(name, kwargs={"code": code}) + "?as_of=2018-12")
+    if name == "monitoring:ecosystem":
+        return Call(reverse(name, kwargs={"code": code, "ecosystem": OWN_ECOSYSTEM}) + "?as_of=2018-12")
+    if name == "monitoring:period_lock":
+        return Call(
+            reverse(name, kwargs={"code": code}),
+            {"data": {"year": "2018", "quarter": "4"}},
+            lambda: list(Period.objects.values_list("year", "quarter", "status")),
+            back,
+        )
+    if name == "monitoring:thresholds":
+        return Call(
+            reverse(name, kwargs={"code": code}),
+            {"data": {"on_track_percent": "90", "at_risk_percent": "70"}},
+            lambda: list(StatusThresholds.objects.values_list("on_track_percent", "at_risk_percent")),
+            back,
+        )
+    period = period_lock(actor=world.proposer, programme=world.contract.sector.programme, year=2018, quarter=4)
+    if name == "monitoring:period_unlock":
+        return Call(
+            reverse(name, kwargs={"code": code, "pk": period.pk}),
+            {"data": {"reason": "Correction CNSS de décembre"}},
+            lambda: UnlockRequest.objects.count(),
+            back,
+        )
+    unlock = period_unlock_request(actor=world.proposer, period=period, reason="Correction CNSS")
+    return Call(
+        reverse(name, kwargs={"code": code, "pk": unlock.pk}),
+        {"data": {"decision": "grant"}},
+        lambda: UnlockRequest.objects.get(pk=unlock.pk).status,
+        back,
+    )
+
+
 @pytest.mark.parametrize(("method", "name", "situation", "actor", "outcome"), _cases(WEB_MATRIX))
 def test_page_answers_each_actor_as_the_matrix_says(
     imm, make_user, client_for, method, name, situation, actor, outcome
@@ -956,10 +1063,11 @@ def test_the_openapi_document_lists_the_same_endpoints_as_the_matrix(client):
 
 def test_every_page_is_in_the_matrix():
     from ecosys.investments import urls as investments_urls
+    from ecosys.monitoring import urls as monitoring_urls
     from ecosys.web import urls as web_urls
 
     names = set()
-    for urls in (web_urls, investments_urls):
+    for urls in (web_urls, investments_urls, monitoring_urls):
         for pattern in urls.urlpatterns:
             assert isinstance(pattern, URLPattern), f"{pattern}: include()d URLs need their own rows"
             assert pattern.name, f"{pattern.pattern} has no name, give it one and a row in WEB_MATRIX"
@@ -993,6 +1101,10 @@ FORM_KWARGS: dict[str, dict[str, Any]] = {
     "investments:declaration_add": {"ice": OWN_COMPANY_ICE},
     "investments:import_upload": {},
     "investments:reconcile": {},
+    "monitoring:period_lock": {"code": "pai-2014-2020"},
+    "monitoring:period_unlock": {"code": "pai-2014-2020", "pk": 1},
+    "monitoring:unlock_decide": {"code": "pai-2014-2020", "pk": 1},
+    "monitoring:thresholds": {"code": "pai-2014-2020"},
 }
 POST_ONLY = {name for method, name, *_rest in WEB_MATRIX if method == "POST"} - {
     name for method, name, *_rest in WEB_MATRIX if method == "GET"

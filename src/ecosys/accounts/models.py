@@ -40,6 +40,13 @@ class Organisation(TimeStamped):
     ice = models.CharField(
         _("ICE"), max_length=15, blank=True, default="", help_text=_("15-digit common company identifier")
     )
+    iati_identifier = models.CharField(
+        _("IATI organisation identifier"),
+        max_length=60,
+        blank=True,
+        default="",
+        help_text=_("As registered with IATI (e.g. XM-DAC-…); used when this organisation publishes results."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -16,6 +16,7 @@ from ecosys.accounts.api import router as accounts_router
 from ecosys.accounts.services import api_token_authenticate
 from ecosys.core.errors import DomainError
 from ecosys.investments.api import router as investments_router
+from ecosys.monitoring.api import router as monitoring_router
 from ecosys.programmes.api import router as programmes_router
 
 
@@ -34,7 +35,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Programmes, ecosystems, performance contracts, targets; investment projects, the project bank, "
-        "declarations, imports, verification and jobs. Session or bearer-token authentication."
+        "declarations, imports, verification and jobs; monitoring: KPI figures, forecasts, validated quarters, "
+        "IATI results. Session or bearer-token authentication."
     ),
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
@@ -42,6 +44,7 @@ api = NinjaAPI(
 api.add_router("", accounts_router)
 api.add_router("", programmes_router)
 api.add_router("", investments_router)
+api.add_router("", monitoring_router)
 
 _PYDANTIC_MESSAGES = {
     "missing": gettext_noop("This field is required."),

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "ecosys.accounts",
     "ecosys.programmes",
     "ecosys.investments",
+    "ecosys.monitoring",
     "ecosys.web",
 ]
 

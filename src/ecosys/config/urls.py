@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("ecosys.investments.urls")),
+    path("", include("ecosys.monitoring.urls")),
     path("", include("ecosys.web.urls")),
 ]

@@ -53,6 +53,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "cnss.import": frozenset({R.MINISTRY_ADMIN, R.MINISTRY_ANALYST}),
     "verification.run": frozenset({R.MINISTRY_ADMIN, R.MINISTRY_ANALYST, R.FEDERATION_OFFICER}),
     "verification.policy": frozenset({R.MINISTRY_ADMIN}),
+    # Monitoring dashboards and reports: staff (company users follow their own company's figures).
+    "monitoring.view": STAFF_ROLES,
+    # Status thresholds of a programme.
+    "monitoring.configure": frozenset({R.MINISTRY_ADMIN}),
+    # Validating (locking) a quarter's figures; unlocking needs a request and another person's grant.
+    "period.lock": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER}),
     # The audit trail (history of contracts, targets, commitments).
     "audit.view": frozenset(
         {R.MINISTRY_ADMIN, R.MINISTRY_ANALYST, R.FEDERATION_OFFICER, R.ECOSYSTEM_MANAGER, R.AUDITOR}

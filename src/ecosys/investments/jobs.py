@@ -48,7 +48,7 @@ def method_text(policy: VerificationPolicy) -> str:
     ) % {"jobs": policy.tolerance_jobs, "percent": number_format(policy.tolerance_percent.normalize(), use_l10n=True)}
 
 
-def _series(company_ids: list[int], as_of: date) -> dict[int, list[MonthFigures]]:
+def company_series(company_ids: list[int], as_of: date) -> dict[int, list[MonthFigures]]:
     """Build each company's monthly series: declared headcount and hires, and the CNSS headcount.
 
     A month declared for the whole company wins over the sum of its project declarations
@@ -104,7 +104,7 @@ def jobs_report(
     ):
         if agreed is not None:
             first.setdefault(company_id, (agreed.replace(day=1), eco))
-    series = _series(list(first), as_of)
+    series = company_series(list(first), as_of)
     companies = {c.pk: c for c in Organisation.objects.filter(pk__in=list(first))}
     rows = []
     for company_id, (baseline, eco) in sorted(first.items(), key=lambda kv: companies[kv[0]].name):

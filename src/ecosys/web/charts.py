@@ -39,11 +39,11 @@ def milestone_chart(target: Target) -> dict[str, Any]:
             "y": {"field": "value", "type": "quantitative", "title": target.indicator.get_unit_display()},
             "tooltip": [{"field": "year"}, {"field": "value", "format": ",.0f"}, {"field": "kind"}],
         },
-        "config": {"legend": {"orient": "bottom"}, "locale": _number_locale()},
+        "config": {"legend": {"orient": "bottom"}, "locale": number_locale()},
     }
 
 
-def _number_locale() -> dict[str, Any]:
+def number_locale() -> dict[str, Any]:
     """Group thousands on the axes as the page does ("5 878" in French and Arabic, "5,878" in English)."""
     if (translation.get_language() or "fr")[:2] == "en":
         return {"number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", " MAD"]}}
@@ -95,5 +95,5 @@ def jobs_chart(groups: list[dict[str, Any]], title: str = "") -> dict[str, Any]:
             },
             "tooltip": [{"field": "group"}, {"field": "measure"}, {"field": "value", "format": ",.0f"}],
         },
-        "config": {"legend": {"orient": "bottom"}, "locale": _number_locale()},
+        "config": {"legend": {"orient": "bottom"}, "locale": number_locale()},
     }

@@ -17,6 +17,7 @@ from ecosys.core.numbers import to_decimal
 from ecosys.core.permissions import require
 from ecosys.investments.models import Declaration, InvestmentProject, Source, VerificationPolicy
 from ecosys.investments.services.projects import check_company_actor, is_company_only
+from ecosys.monitoring.services import check_months_open, realisations_changed
 
 MONTH_IN_FUTURE = _("A month that has not ended yet cannot be declared.")
 MONTH_INVALID = _("Enter a month as YYYY-MM.")
@@ -101,6 +102,7 @@ def declaration_submit(
         raise ValidationFailed(PROJECT_OF_ANOTHER_COMPANY, field="project", code="project_of_another_company")
     month = parse_month(month)
     check_month_closed(month)
+    check_months_open({month})
     values = clean_figures(figures)
     if not values:
         raise ValidationFailed(NOTHING_DECLARED, field="headcount", code="nothing_declared")
@@ -114,6 +116,7 @@ def declaration_submit(
     declaration.verification = verification
     declaration.submitted_by = actor
     declaration.save()
+    realisations_changed()
     return declaration
 
 
@@ -151,4 +154,5 @@ def headcount_reconcile(*, actor: User | None, companies: list[int] | None = Non
     for status, pks in changed.items():
         for start in range(0, len(pks), 5000):
             Declaration.objects.filter(pk__in=pks[start : start + 5000]).update(verification=status)
+    realisations_changed()
     return counts

@@ -36,6 +36,7 @@ from ecosys.core.permissions import require
 from ecosys.investments.models import Declaration, ImportBatch, InvestmentProject, Source
 from ecosys.investments.selectors import actor_companies, sees_all_companies
 from ecosys.investments.services.declarations import check_month_closed, clean_figures, parse_month
+from ecosys.monitoring.services import check_months_open, realisations_changed
 
 Progress = Callable[[int, int], None]
 COLUMNS = {
@@ -315,6 +316,7 @@ def import_file(
         batch.save(update_fields=["sha256"])
     try:
         checker, total = _check_file(kind, actor, path, batch, progress)
+        check_months_open({date(m // 100, m % 100, 1) for m in set(checker.buffer["month"])})
         created, updated = _write(kind, checker, batch, actor, total, progress)
     except DomainError as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(
@@ -421,6 +423,7 @@ def _write(
         progress(total, total)
     if batch.company_id is None and len(companies) == 1:
         ImportBatch.objects.filter(pk=batch.pk).update(company_id=next(iter(companies)))
+    realisations_changed()
     return created, len(updates)
 
 

@@ -21,6 +21,7 @@ from ecosys.investments import lifecycle
 from ecosys.investments.lifecycle import Status
 from ecosys.investments.models import InvestmentProject, ProjectEvent, ProjectMilestone, ProjectPlanYear
 from ecosys.investments.selectors import actor_companies, sees_all_companies
+from ecosys.monitoring.services import realisations_changed
 
 NOT_YOUR_COMPANY = _("You may only act for your own company.")
 NOT_A_COMPANY = _("A project belongs to a company (an organisation with an ICE).")
@@ -224,4 +225,5 @@ def project_transition(
     ProjectEvent.objects.create(
         project=project, source=source, target=target_status, at=now, by=actor, reason=reason.strip()
     )
+    realisations_changed()  # the pipeline feeds the forecasts
     return project

@@ -1,0 +1,152 @@
+"""API endpoints of monitoring: KPI figures, forecasts, validated quarters, IATI results."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from ecosys.core.http import actor_of, file_response
+from ecosys.monitoring import dashboards, services
+from ecosys.monitoring.iati_export import contracts_xml
+from ecosys.monitoring.models import Period, UnlockRequest
+from ecosys.programmes.models import PerformanceContract
+
+router = Router(tags=["monitoring"])
+
+
+class SnapshotOut(Schema):
+    programme: str
+    as_of: date
+    basis: str
+    computed_at: datetime
+    stale: bool
+    validated_period: str | None
+    figures: dict[str, Any]
+
+
+class PeriodIn(Schema):
+    year: int
+    quarter: int
+
+
+class PeriodOut(Schema):
+    id: int
+    year: int
+    quarter: int
+    status: str
+    locked_by: str
+    locked_at: datetime
+
+    @staticmethod
+    def resolve_locked_by(obj: Period) -> str:
+        return obj.locked_by.get_username()
+
+
+class UnlockIn(Schema):
+    reason: str
+
+
+class DecisionIn(Schema):
+    grant: bool
+
+
+class UnlockOut(Schema):
+    id: int
+    period: int
+    reason: str
+    status: str
+    requested_by: str
+    decided_by: str | None
+
+    @staticmethod
+    def resolve_period(obj: UnlockRequest) -> int:
+        return obj.period_id
+
+    @staticmethod
+    def resolve_requested_by(obj: UnlockRequest) -> str:
+        return obj.requested_by.get_username()
+
+    @staticmethod
+    def resolve_decided_by(obj: UnlockRequest) -> str | None:
+        return obj.decided_by.get_username() if obj.decided_by else None
+
+
+class ThresholdsIn(Schema):
+    on_track_percent: Decimal
+    at_risk_percent: Decimal
+
+
+@router.get("/monitoring/{code}/figures", response=SnapshotOut)
+def figures_get(request: HttpRequest, code: str, as_of: str | None = None, basis: str = "verified") -> dict[str, Any]:
+    """KPI actuals, achievement, status and forecast of every contract KPI (``as_of`` is YYYY-MM).
+
+    ``basis`` is ``verified`` (administrative records and declarations verified against them) or
+    ``declared`` (every company declaration).
+    """
+    month = dashboards.parse_month(as_of, default=None)
+    board = dashboards.dashboard(actor=actor_of(request), code=code, as_of=month, basis=basis)
+    snapshot = board.snapshot
+    return {
+        "programme": code,
+        "as_of": snapshot.as_of,
+        "basis": snapshot.basis,
+        "computed_at": snapshot.computed_at,
+        "stale": snapshot.stale,
+        "validated_period": snapshot.period.label if snapshot.period else None,
+        "figures": snapshot.figures,
+    }
+
+
+@router.get("/monitoring/{code}/iati.xml")
+def iati_get(request: HttpRequest, code: str, as_of: str | None = None) -> HttpResponse:
+    """The results of the programme's contracts as an IATI 2.03 activities file."""
+    programme = dashboards.dashboard_programme(actor=actor_of(request), code=code)
+    month = dashboards.parse_month(as_of, default=None) or dashboards.latest_month(programme)
+    contracts = list(PerformanceContract.objects.filter(sector__programme=programme).order_by("code"))
+    content = contracts_xml(contracts, as_of=month)
+    return file_response(content, filename=f"iati-{code}-{month:%Y-%m}.xml", content_type="application/xml")
+
+
+@router.get("/monitoring/{code}/periods", response=list[PeriodOut])
+def periods_list(request: HttpRequest, code: str) -> list[Period]:
+    programme = dashboards.dashboard_programme(actor=actor_of(request), code=code)
+    return dashboards.periods_of(programme)
+
+
+@router.post("/monitoring/{code}/periods", response={201: PeriodOut})
+def period_lock(request: HttpRequest, code: str, payload: PeriodIn) -> tuple[int, Period]:
+    """Validate a quarter that is over: its figures are frozen."""
+    programme = dashboards.dashboard_programme(actor=actor_of(request), code=code)
+    return 201, services.period_lock(
+        actor=actor_of(request), programme=programme, year=payload.year, quarter=payload.quarter
+    )
+
+
+@router.post("/monitoring/{code}/periods/{pk}/unlock", response={201: UnlockOut})
+def period_unlock(request: HttpRequest, code: str, pk: int, payload: UnlockIn) -> tuple[int, UnlockRequest]:
+    """Ask, with a reason, to unlock a validated quarter; another person decides."""
+    programme = dashboards.dashboard_programme(actor=actor_of(request), code=code)
+    period = dashboards.period_get(programme=programme, pk=pk)
+    return 201, services.period_unlock_request(actor=actor_of(request), period=period, reason=payload.reason)
+
+
+@router.post("/monitoring/{code}/unlocks/{pk}/decision", response=UnlockOut)
+def unlock_decide(request: HttpRequest, code: str, pk: int, payload: DecisionIn) -> UnlockRequest:
+    programme = dashboards.dashboard_programme(actor=actor_of(request), code=code)
+    unlock = dashboards.unlock_get(programme=programme, pk=pk)
+    return services.period_unlock_decide(actor=actor_of(request), request=unlock, grant=payload.grant)
+
+
+@router.put("/monitoring/{code}/thresholds", response=ThresholdsIn)
+def thresholds_put(request: HttpRequest, code: str, payload: ThresholdsIn) -> Any:
+    programme = dashboards.dashboard_programme(actor=actor_of(request), code=code)
+    return services.thresholds_set(
+        actor=actor_of(request),
+        programme=programme,
+        on_track_percent=payload.on_track_percent,
+        at_risk_percent=payload.at_risk_percent,
+    )

@@ -1,0 +1,149 @@
+"""What the monitoring pages and the API show: snapshot figures with names in the reader's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecosys.accounts.models import User
+from ecosys.core.errors import NotFound, ValidationFailed
+from ecosys.core.i18n import localized
+from ecosys.core.permissions import require
+from ecosys.investments.models import Declaration, InvestmentProject, ProjectMilestone, Region
+from ecosys.monitoring.models import Period, Snapshot, UnlockRequest
+from ecosys.monitoring.services import snapshot_for
+from ecosys.programmes.models import Ecosystem, Indicator, Programme
+
+STATUS_LABELS = {
+    "on_track": _("on track"),
+    "at_risk": _("at risk"),
+    "off_track": _("off track"),
+    "no_data": _("no data"),
+}
+NOT_FOUND = _("No such programme or ecosystem.")
+BAD_MONTH = _("Enter a month as YYYY-MM.")
+
+
+@dataclass
+class Dashboard:
+    programme: Programme
+    snapshot: Snapshot
+    as_of: date
+    basis: str
+    indicators: dict[str, Indicator]
+    ecosystems: dict[str, Ecosystem]
+    regions: dict[str, str]
+
+    @property
+    def figures(self) -> dict[str, Any]:
+        return self.snapshot.figures
+
+    def indicator_name(self, code: str) -> str:
+        found = self.indicators.get(code)
+        return localized(found, "name") if found else code
+
+
+def latest_month(programme: Programme) -> date:
+    """Return the last month with figures, capped at the last closed month."""
+    last = Declaration.objects.aggregate(last=Max("month"))["last"]
+    today = timezone.localdate().replace(day=1)
+    closed = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
+    return min(last, closed) if last else closed
+
+
+def parse_month(raw: str | None, default: date | None) -> date | None:
+    if not raw:
+        return default
+    try:
+        year, month = (int(part) for part in raw.strip()[:7].split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        raise ValidationFailed(BAD_MONTH, field="as_of", code="bad_month") from None
+
+
+def dashboard_programme(*, actor: User, code: str) -> Programme:
+    require(actor, "monitoring.view")
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None:
+        raise NotFound(NOT_FOUND)
+    return programme
+
+
+def dashboard(*, actor: User, code: str, as_of: date | None = None, basis: str = "verified") -> Dashboard:
+    programme = dashboard_programme(actor=actor, code=code)
+    if basis not in Snapshot.Basis.values:
+        basis = Snapshot.Basis.VERIFIED
+    as_of = (as_of or latest_month(programme)).replace(day=1)
+    snapshot = snapshot_for(programme=programme, as_of=as_of, basis=basis)
+    return Dashboard(
+        programme=programme,
+        snapshot=snapshot,
+        as_of=as_of,
+        basis=basis,
+        indicators={i.code: i for i in Indicator.objects.all()},
+        ecosystems={e.code: e for e in Ecosystem.objects.filter(sector__programme=programme)},
+        regions={r.code: localized(r, "name") for r in Region.objects.all()},
+    )
+
+
+def projects_at_risk(*, ecosystem: Ecosystem, as_of: date) -> list[dict[str, Any]]:
+    """Projects of the ecosystem late on a planned milestone by ``as_of``, suspended, or stuck.
+
+    Late: a milestone planned by ``as_of`` and not reached by then; the lateness in months is
+    shown, largest first.
+    """
+    rows: dict[int, dict[str, Any]] = {}
+    projects = InvestmentProject.objects.filter(ecosystem=ecosystem).exclude(status__in=["completed", "abandoned"])
+    for project in projects.filter(status="suspended").select_related("company"):
+        rows[project.pk] = {"project": project, "reason": _("suspended"), "months_late": None}
+    milestones = ProjectMilestone.objects.filter(project__in=projects, planned_date__lte=as_of).select_related(
+        "project__company"
+    )
+    for milestone in milestones:
+        if milestone.actual_date is not None and milestone.actual_date <= as_of:
+            continue
+        planned = milestone.planned_date
+        late = (as_of.year - planned.year) * 12 + as_of.month - planned.month
+        current = rows.get(milestone.project_id)
+        if late > 0 and (current is None or (current["months_late"] or 0) < late):
+            rows[milestone.project_id] = {
+                "project": milestone.project,
+                "reason": _("%(milestone)s late") % {"milestone": milestone.get_kind_display()},
+                "months_late": late,
+            }
+    return sorted(rows.values(), key=lambda r: -(r["months_late"] or 999))
+
+
+def periods_of(programme: Programme) -> list[Period]:
+    return list(
+        Period.objects.filter(programme=programme)
+        .select_related("locked_by")
+        .prefetch_related("unlocks__requested_by", "unlocks__decided_by")
+    )
+
+
+def pending_unlocks(programme: Programme) -> list[UnlockRequest]:
+    return list(
+        UnlockRequest.objects.filter(period__programme=programme, status=UnlockRequest.Status.PENDING).select_related(
+            "period", "requested_by"
+        )
+    )
+
+
+def period_get(*, programme: Programme, pk: int) -> Period:
+    period = Period.objects.filter(programme=programme, pk=pk).first()
+    if period is None:
+        raise NotFound(NOT_FOUND)
+    return period
+
+
+def unlock_get(*, programme: Programme, pk: int) -> UnlockRequest:
+    unlock = UnlockRequest.objects.filter(period__programme=programme, pk=pk).first()
+    if unlock is None:
+        raise NotFound(NOT_FOUND)
+    return unlock

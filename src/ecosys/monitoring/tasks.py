@@ -1,0 +1,13 @@
+"""Background work of monitoring (run by the task worker)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from ecosys.monitoring import services
+
+
+@task()
+def snapshots_refresh_task() -> int:
+    """Recompute the dashboard snapshots marked stale since realisations changed."""
+    return services.snapshots_refresh()

@@ -1,0 +1,184 @@
+"""Monitoring pages: programme overview, ecosystem page, Excel exports, period locking, thresholds."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ecosys.core.errors import NotFound, ValidationFailed
+from ecosys.core.http import actor_of, file_response
+from ecosys.core.permissions import actor_can
+from ecosys.monitoring import dashboards, services, tables
+from ecosys.monitoring.charts import path_chart
+from ecosys.monitoring.iati_export import contracts_xml
+from ecosys.programmes.models import PerformanceContract
+from ecosys.web.views import domain_errors
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _dashboard(request: HttpRequest, code: str) -> dashboards.Dashboard:
+    actor = actor_of(request)
+    try:
+        as_of = dashboards.parse_month(request.GET.get("as_of"), default=None)
+    except ValidationFailed as exc:
+        messages.error(request, str(exc.message))
+        as_of = None
+    return dashboards.dashboard(actor=actor, code=code, as_of=as_of, basis=request.GET.get("basis", "verified"))
+
+
+def _xlsx(request: HttpRequest, board: dashboards.Dashboard, name: str, ecosystem: str | None = None) -> HttpResponse:
+    content = tables.workbook(board, name, ecosystem=ecosystem)
+    filename = f"ecosys-{board.programme.code}-{name}-{board.as_of:%Y-%m}.xlsx"
+    return file_response(content, filename=filename, content_type=XLSX)
+
+
+@login_required
+@domain_errors
+def programme_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    board = _dashboard(request, code)
+    if request.GET.get("table"):
+        return _xlsx(request, board, request.GET["table"])
+    contracts = []
+    for contract in board.figures["contracts"]:
+        kpis = []
+        for kpi in contract["kpis"]:
+            indicator = board.indicators.get(kpi["indicator"])
+            unit = indicator.get_unit_display() if indicator else ""
+            kpis.append(
+                {
+                    **kpi,
+                    "name": board.indicator_name(kpi["indicator"]),
+                    "status_label": dashboards.STATUS_LABELS[kpi["status"]],
+                    "chart": path_chart(kpi, board.indicator_name(kpi["indicator"]), unit),
+                }
+            )
+        contracts.append({**contract, "kpis": kpis})
+    actor = actor_of(request)
+    return render(
+        request,
+        "monitoring/programme.html",
+        {
+            "board": board,
+            "contracts": contracts,
+            "periods": dashboards.periods_of(board.programme),
+            "pending": dashboards.pending_unlocks(board.programme),
+            "can_lock": actor_can(actor, "period.lock"),
+            "can_configure": actor_can(actor, "monitoring.configure"),
+            "tables": [tables.build(board, key) for key in tables.TABLES if key != "at_risk"],
+        },
+    )
+
+
+@login_required
+@domain_errors
+def ecosystem_dashboard(request: HttpRequest, code: str, ecosystem: str) -> HttpResponse:
+    board = _dashboard(request, code)
+    eco = board.ecosystems.get(ecosystem)
+    if eco is None:
+        raise NotFound(dashboards.NOT_FOUND)
+    if request.GET.get("table"):
+        return _xlsx(request, board, request.GET["table"], ecosystem=ecosystem)
+    rows: list[dict[str, Any]] = []
+    for contract in board.figures["contracts"]:
+        for row in contract["table"]:
+            if row["code"] == ecosystem:
+                for indicator, value in row.items():
+                    if indicator in board.indicators:
+                        total = contract["totals"].get(indicator)
+                        rows.append(
+                            {
+                                "indicator": board.indicators[indicator],
+                                "value": value,
+                                "share": None
+                                if value is None or not total or indicator == "EXPORT_SHARE"
+                                else 100 * value / total,
+                            }
+                        )
+    return render(
+        request,
+        "monitoring/ecosystem.html",
+        {
+            "board": board,
+            "ecosystem": eco,
+            "rows": rows,
+            "tables": [tables.build(board, key, ecosystem=ecosystem) for key in ("ecosystems", "kpis", "at_risk")],
+        },
+    )
+
+
+def _back(request: HttpRequest, code: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("monitoring:programme", args=[code]) + "#periods")
+
+
+@login_required
+@domain_errors
+def iati_download(request: HttpRequest, code: str) -> HttpResponse:
+    board = _dashboard(request, code)
+    contracts = list(PerformanceContract.objects.filter(sector__programme=board.programme).order_by("code"))
+    content = contracts_xml(contracts, as_of=board.as_of)
+    return file_response(content, filename=f"iati-{code}-{board.as_of:%Y-%m}.xml", content_type="application/xml")
+
+
+@login_required
+@require_POST
+@domain_errors
+def period_lock(request: HttpRequest, code: str) -> HttpResponse:
+    programme = dashboards.dashboard_programme(actor=actor_of(request), code=code)
+    try:
+        year, quarter = int(request.POST.get("year", "")), int(request.POST.get("quarter", ""))
+    except ValueError:
+        messages.error(request, _("Choose a year and a quarter."))
+        return _back(request, code)
+    period = services.period_lock(actor=actor_of(request), programme=programme, year=year, quarter=quarter)
+    messages.success(request, _("%(period)s is validated: its figures are frozen.") % {"period": period.label})
+    return _back(request, code)
+
+
+@login_required
+@require_POST
+@domain_errors
+def period_unlock(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    programme = dashboards.dashboard_programme(actor=actor_of(request), code=code)
+    period = dashboards.period_get(programme=programme, pk=pk)
+    services.period_unlock_request(actor=actor_of(request), period=period, reason=request.POST.get("reason", ""))
+    messages.success(request, _("The unlock request is recorded; another person must grant it."))
+    return _back(request, code)
+
+
+@login_required
+@require_POST
+@domain_errors
+def unlock_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    programme = dashboards.dashboard_programme(actor=actor_of(request), code=code)
+    unlock = dashboards.unlock_get(programme=programme, pk=pk)
+    grant = request.POST.get("decision") == "grant"
+    services.period_unlock_decide(actor=actor_of(request), request=unlock, grant=grant)
+    messages.success(request, _("Unlock granted: the quarter can be corrected.") if grant else _("Unlock refused."))
+    return _back(request, code)
+
+
+@login_required
+@require_POST
+@domain_errors
+def thresholds_set(request: HttpRequest, code: str) -> HttpResponse:
+    programme = dashboards.dashboard_programme(actor=actor_of(request), code=code)
+    try:
+        on_track = Decimal(request.POST.get("on_track_percent", "").replace(",", "."))
+        at_risk = Decimal(request.POST.get("at_risk_percent", "").replace(",", "."))
+    except InvalidOperation:
+        messages.error(request, str(services.THRESHOLD_RANGE))
+        return _back(request, code)
+    services.thresholds_set(
+        actor=actor_of(request), programme=programme, on_track_percent=on_track, at_risk_percent=at_risk
+    )
+    messages.success(request, _("Thresholds saved; the figures are being recomputed."))
+    return _back(request, code)
