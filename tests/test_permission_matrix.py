@@ -52,7 +52,8 @@ from ecosys.investments.services.projects import (
     project_create,
     project_transition,
 )
-from ecosys.monitoring.models import Period, StatusThresholds, UnlockRequest
+from ecosys.monitoring.models import Period, Report, StatusThresholds, UnlockRequest
+from ecosys.monitoring.reports import report_request
 from ecosys.monitoring.services import period_lock, period_unlock_request
 from ecosys.programmes import selectors
 from ecosys.programmes.models import (
@@ -342,6 +343,12 @@ WEB_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      "period.lock",            (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
     ("POST", "monitoring:thresholds",          "",
      "monitoring.configure",   (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  NO,  NO)),
+    ("POST", "monitoring:report_request",      "",
+     "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "monitoring:report",              "",
+     "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "monitoring:report_pdf",          "",
+     "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
 ]
 # fmt: on
 
@@ -961,6 +968,23 @@ def _monitoring_web_call(world: World, name: str) -> Call:
             lambda: list(StatusThresholds.objects.values_list("on_track_percent", "at_risk_percent")),
             back,
         )
+    if name == "monitoring:report_request":
+        return Call(
+            reverse(name, kwargs={"code": code}),
+            {"data": {"kind": "programme", "language": "fr", "as_of": "2018-12"}},
+            lambda: Report.objects.count(),
+            lambda: reverse("monitoring:report", kwargs={"pk": Report.objects.latest("pk").pk}),
+        )
+    if name in {"monitoring:report", "monitoring:report_pdf"}:
+        report = report_request(
+            actor=world.proposer,
+            programme=world.contract.sector.programme,
+            kind="programme",
+            as_of=date(2018, 12, 1),
+            language="fr",
+        )
+        Report.objects.filter(pk=report.pk).update(status="done", progress=100, pdf=b"%PDF-1.7 matrix")
+        return Call(reverse(name, kwargs={"pk": report.pk}))
     period = period_lock(actor=world.proposer, programme=world.contract.sector.programme, year=2018, quarter=4)
     if name == "monitoring:period_unlock":
         return Call(
@@ -1105,6 +1129,7 @@ FORM_KWARGS: dict[str, dict[str, Any]] = {
     "monitoring:period_unlock": {"code": "pai-2014-2020", "pk": 1},
     "monitoring:unlock_decide": {"code": "pai-2014-2020", "pk": 1},
     "monitoring:thresholds": {"code": "pai-2014-2020"},
+    "monitoring:report_request": {"code": "pai-2014-2020"},
 }
 POST_ONLY = {name for method, name, *_rest in WEB_MATRIX if method == "POST"} - {
     name for method, name, *_rest in WEB_MATRIX if method == "GET"

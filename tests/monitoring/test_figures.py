@@ -48,21 +48,36 @@ def test_verified_jobs_created_equal_the_jobs_page_at_every_year_end(demo):
 
 
 @pytest.mark.parametrize("basis", ["verified", "declared"])
-def test_the_programme_equals_the_sum_of_its_ecosystems_and_of_its_regions_wherever_the_kind_allows(demo, basis):
+def test_the_programme_equals_the_sum_of_its_groups_for_every_period_wherever_the_kind_allows(demo, basis):
     units = measures.units_in(_ecosystems(demo), END_2018)
     data = measures.load(units, as_of=END_2018, basis=basis)
+    checked = 0
     for code in measures.MEASURES:
-        for group in ("ecosystem", "region"):
-            table = measures.yearly(data, code, group=group)
-            total, parts = table["*"], [years for label, years in table.items() if label != "*"]
-            for year, value in total.items():
-                if code == "EXPORT_SHARE":  # a ratio is recomputed, never summed
-                    continue
-                assert math.isclose(value, sum(p.get(year, 0.0) for p in parts), rel_tol=1e-9, abs_tol=1e-6), (
-                    code,
-                    group,
-                    year,
-                )
+        if code == "EXPORT_SHARE":  # a ratio is recomputed, never summed (next test)
+            continue
+        for granularity in ("month", "quarter", "year"):
+            for group in ("ecosystem", "region", "company"):
+                table = measures.series(data, code, granularity=granularity, group=group)
+                total, parts = table["*"], [periods for label, periods in table.items() if label != "*"]
+                assert total, (code, granularity, group)
+                for period, value in total.items():
+                    expected = sum(p.get(period, 0.0) for p in parts)
+                    assert math.isclose(value, expected, rel_tol=1e-9, abs_tol=1e-6), (code, granularity, group, period)
+                    checked += 1
+    assert checked > 1000
+
+
+def test_a_quarter_and_a_month_agree_with_the_year_they_end(demo):
+    units = measures.units_in(_ecosystems(demo), END_2018)
+    data = measures.load(units, as_of=END_2018, basis="verified")
+    for code in ("JOBS_CREATED", "HEADCOUNT"):  # levels at the end of the period
+        year = measures.series(data, code, granularity="year")["*"][2018]
+        assert measures.series(data, code, granularity="quarter")["*"][20184] == year
+        assert measures.series(data, code, granularity="month")["*"][201812] == year
+    for code in ("TURNOVER", "TURNOVER_ADD"):  # flows add up over the year
+        year = measures.series(data, code, granularity="year")["*"][2018]
+        quarters = measures.series(data, code, granularity="quarter")["*"]
+        assert sum(quarters[20180 + q] for q in range(1, 5)) == pytest.approx(year, rel=1e-12)
 
 
 def test_a_ratio_is_the_quotient_of_the_sums_never_the_mean_of_the_ratios(demo):

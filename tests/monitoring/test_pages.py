@@ -87,7 +87,7 @@ def test_the_ecosystem_page_shows_its_kpis_and_the_projects_at_risk(analyst_clie
 def test_a_wrong_month_is_said_and_the_latest_month_is_shown(analyst_client):
     response = analyst_client.get(URL + "?as_of=décembre", follow=True)
     assert response.status_code == 200
-    assert "Enter a month as YYYY-MM." in [str(m) for m in response.context["messages"]]
+    assert "Saisissez un mois au format AAAA-MM." in [str(m) for m in response.context["messages"]]
 
 
 def test_a_company_user_does_not_see_the_programme_dashboards(imm, make_user, client_for):

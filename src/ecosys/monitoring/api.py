@@ -101,6 +101,47 @@ def figures_get(request: HttpRequest, code: str, as_of: str | None = None, basis
     }
 
 
+class KpiOut(Schema):
+    indicator: str
+    measure: str
+    granularity: str
+    group: str
+    basis: str
+    jobs: str
+    as_of: date
+    values: dict[str, dict[int, float]]
+
+
+@router.get("/monitoring/{code}/kpis/{indicator}", response=KpiOut)
+def kpi_get(
+    request: HttpRequest,
+    code: str,
+    indicator: str,
+    as_of: str | None = None,
+    granularity: str = "year",
+    group: str = "ecosystem",
+    basis: str = "verified",
+    jobs: str = "net",
+) -> dict[str, Any]:
+    """One indicator for every group and period, computed now from the realisations (not a snapshot).
+
+    ``granularity``: month, quarter or year (period keys yyyymm, yyyyq, yyyy); ``group``: ecosystem,
+    region or company (ids), ``"*"`` being the programme; ``basis``: verified or declared; ``jobs``:
+    net or gross (for jobs created).
+    """
+    month = dashboards.parse_month(as_of, default=None)
+    return dashboards.kpi_values(
+        actor=actor_of(request),
+        code=code,
+        indicator=indicator,
+        as_of=month,
+        granularity=granularity,
+        group=group,
+        basis=basis,
+        jobs=jobs,
+    )
+
+
 @router.get("/monitoring/{code}/iati.xml")
 def iati_get(request: HttpRequest, code: str, as_of: str | None = None) -> HttpResponse:
     """The results of the programme's contracts as an IATI 2.03 activities file."""

@@ -4,44 +4,58 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ecosys.accounts.models import User
 from ecosys.core.errors import NotFound, ValidationFailed
 from ecosys.core.i18n import localized
 from ecosys.core.permissions import require
 from ecosys.investments.models import Declaration, InvestmentProject, ProjectMilestone, Region
+from ecosys.monitoring import measures
 from ecosys.monitoring.models import Period, Snapshot, UnlockRequest
 from ecosys.monitoring.services import snapshot_for
 from ecosys.programmes.models import Ecosystem, Indicator, Programme
 
 STATUS_LABELS = {
-    "on_track": _("on track"),
-    "at_risk": _("at risk"),
-    "off_track": _("off track"),
-    "no_data": _("no data"),
+    "on_track": gettext_lazy("on track"),
+    "at_risk": gettext_lazy("at risk"),
+    "off_track": gettext_lazy("off track"),
+    "no_data": gettext_lazy("no data"),
 }
-NOT_FOUND = _("No such programme or ecosystem.")
-BAD_MONTH = _("Enter a month as YYYY-MM.")
+NOT_FOUND = gettext_lazy("No such programme or ecosystem.")
+BAD_MONTH = gettext_lazy("Enter a month as YYYY-MM.")
 
 
 @dataclass
 class Dashboard:
+    """A snapshot and the names to show with it, each read from the database only when used."""
+
     programme: Programme
     snapshot: Snapshot
     as_of: date
     basis: str
-    indicators: dict[str, Indicator]
-    ecosystems: dict[str, Ecosystem]
-    regions: dict[str, str]
 
     @property
     def figures(self) -> dict[str, Any]:
         return self.snapshot.figures
+
+    @cached_property
+    def indicators(self) -> dict[str, Indicator]:
+        return {i.code: i for i in Indicator.objects.all()}
+
+    @cached_property
+    def ecosystems(self) -> dict[str, Ecosystem]:
+        return {e.code: e for e in Ecosystem.objects.filter(sector__programme=self.programme)}
+
+    @cached_property
+    def regions(self) -> dict[str, str]:
+        return {r.code: localized(r, "name") for r in Region.objects.all()}
 
     def indicator_name(self, code: str) -> str:
         found = self.indicators.get(code)
@@ -80,15 +94,7 @@ def dashboard(*, actor: User, code: str, as_of: date | None = None, basis: str =
         basis = Snapshot.Basis.VERIFIED
     as_of = (as_of or latest_month(programme)).replace(day=1)
     snapshot = snapshot_for(programme=programme, as_of=as_of, basis=basis)
-    return Dashboard(
-        programme=programme,
-        snapshot=snapshot,
-        as_of=as_of,
-        basis=basis,
-        indicators={i.code: i for i in Indicator.objects.all()},
-        ecosystems={e.code: e for e in Ecosystem.objects.filter(sector__programme=programme)},
-        regions={r.code: localized(r, "name") for r in Region.objects.all()},
-    )
+    return Dashboard(programme=programme, snapshot=snapshot, as_of=as_of, basis=basis)
 
 
 def projects_at_risk(*, ecosystem: Ecosystem, as_of: date) -> list[dict[str, Any]]:
@@ -147,3 +153,41 @@ def unlock_get(*, programme: Programme, pk: int) -> UnlockRequest:
     if unlock is None:
         raise NotFound(NOT_FOUND)
     return unlock
+
+
+KPI_OPTIONS = {
+    "granularity": ("month", "quarter", "year"),
+    "group": ("ecosystem", "region", "company"),
+    "basis": ("verified", "declared"),
+    "jobs": ("net", "gross"),
+}
+KPI_UNKNOWN = gettext_lazy("No measure is defined for this indicator.")
+KPI_OPTION = gettext_lazy("%(name)s must be one of: %(choices)s.")
+
+
+def kpi_values(*, actor: User, code: str, indicator: str, as_of: date | None, **options: str) -> dict[str, Any]:
+    """Return one indicator for every group and period of the programme's contracts, computed now."""
+    programme = dashboard_programme(actor=actor, code=code)
+    for name, value in options.items():
+        if value not in KPI_OPTIONS[name]:
+            message = KPI_OPTION % {"name": name, "choices": ", ".join(KPI_OPTIONS[name])}
+            raise ValidationFailed(message, field=name, code="option_invalid")
+    if indicator not in measures.MEASURES:
+        raise ValidationFailed(KPI_UNKNOWN, field="indicator", code="indicator_unmeasured")
+    as_of = (as_of or latest_month(programme)).replace(day=1)
+    ecosystems = list(Ecosystem.objects.filter(sector__programme=programme).values_list("code", flat=True))
+    data = measures.load(measures.units_in(ecosystems, as_of), as_of=as_of, basis=options["basis"])  # type: ignore[arg-type]
+    values = measures.series(
+        data,
+        indicator,
+        granularity=options["granularity"],  # type: ignore[arg-type]
+        group=options["group"],  # type: ignore[arg-type]
+        jobs=options["jobs"],  # type: ignore[arg-type]
+    )
+    return {
+        "indicator": indicator,
+        "measure": measures.MEASURES[indicator][0],
+        "as_of": as_of,
+        "values": values,
+        **options,
+    }

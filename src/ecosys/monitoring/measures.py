@@ -23,7 +23,7 @@ from typing import Literal, cast
 import numpy as np
 
 from ecosys.analytics.jobs import JobsCount, count_jobs, total_jobs
-from ecosys.analytics.kpi import KpiTable, Observations, Ratio, aggregate
+from ecosys.analytics.kpi import MONTHS_PER_PERIOD, KpiTable, Observations, Ratio, aggregate, period_key
 from ecosys.investments import lifecycle
 from ecosys.investments.jobs import company_series
 from ecosys.investments.models import Declaration, InvestmentProject, Source
@@ -31,6 +31,8 @@ from ecosys.investments.models import Declaration, InvestmentProject, Source
 Basis = Literal["verified", "declared"]
 JobsKind = Literal["net", "gross"]
 GroupMap = Mapping[Hashable, Hashable]
+Granularity = Literal["month", "quarter", "year"]
+Group = Literal["ecosystem", "region", "company"]
 ByGroup = dict[str, dict[int, float]]  # {ecosystem or region code, "*" for all: {year: value}}
 FIGURES = ("headcount", "gross_hires", "turnover_mad", "exports_mad", "imports_mad", "value_added_mad")
 ADMINISTRATIVE = {
@@ -133,29 +135,43 @@ def _difference(data: Realisations, left: str, right: str) -> dict[tuple[int, da
     return {key: value - minus.get(key, 0.0) for key, value in data.values.get(left, {}).items()}
 
 
-def yearly(
-    data: Realisations, indicator: str, *, group: Literal["ecosystem", "region"] = "ecosystem", jobs: JobsKind = "net"
-) -> ByGroup:
-    """Return ``{group: {year: value}}`` for an indicator, plus the programme total under ``"*"``.
+def yearly(data: Realisations, indicator: str, *, group: Group = "ecosystem", jobs: JobsKind = "net") -> ByGroup:
+    """Return ``{group: {year: value}}`` for an indicator, plus the programme total under ``"*"``."""
+    return series(data, indicator, granularity="year", group=group, jobs=jobs)
 
-    Stocks are the level at the end of each year (the last month of the year up to ``as_of``),
-    flows the sum over the year, ratios the quotient of the year's sums, increments the year's flow
-    minus the company's flow over the 12 months before its agreement (annualised when fewer months
-    are known; none known counts zero: a new company), jobs the change since the agreement.
+
+def series(
+    data: Realisations,
+    indicator: str,
+    *,
+    granularity: Granularity = "year",
+    group: Group = "ecosystem",
+    jobs: JobsKind = "net",
+) -> ByGroup:
+    """Return ``{group: {period key: value}}`` for an indicator, plus the programme total under ``"*"``.
+
+    Period keys are those of ``analytics.kpi.period_key`` (``yyyy``, ``yyyyq``, ``yyyymm``). Stocks
+    are the level at the end of each period (its last month up to ``as_of``), flows the sum over
+    the period, ratios the quotient of the period's sums, increments the sum over the period's
+    months from the agreement on of each month's flow minus the company's mean month over the 12
+    months before its agreement (none known counts zero: a new company), jobs the change since the
+    agreement at the end of the period.
     """
+    if indicator not in MEASURES:
+        raise KeyError(indicator)
     rule, figure = MEASURES[indicator]
-    groups = {c: getattr(u, group) for c, u in data.units.items()}
+    groups = {c: str(c) if group == "company" else getattr(u, group) for c, u in data.units.items()}
     if rule == "jobs":
-        return _jobs_yearly(data, groups, jobs)
+        return _jobs_by_period(data, groups, jobs, granularity)
     if rule in ("stock", "flow", "firms"):
         rows = data.rows(figure)
         if rule == "firms":
             rows = [(c, m, 1.0) for c, m, _v in rows]
-        return _by_year(rows, "stock" if rule in ("stock", "firms") else "flow", groups)
+        return _by_period(rows, "stock" if rule in ("stock", "firms") else "flow", groups, granularity)
     if rule == "ratio":
         numerator, denominator = figure.split("/")
-        return _ratio_by_year(data.rows(numerator), data.rows(denominator), groups)
-    return _increment_by_year(data, figure, groups)
+        return _ratio_by_period(data.rows(numerator), data.rows(denominator), groups, granularity)
+    return _increment_by_period(data, figure, groups, granularity)
 
 
 def _observations(rows: list[tuple[int, date, float]]) -> Observations:
@@ -182,68 +198,87 @@ def _with_total(
     return {**by_group, "*": next(iter(total.values()), {})}
 
 
-def _by_year(rows: list[tuple[int, date, float]], kind: Literal["flow", "stock"], groups: dict[int, str]) -> ByGroup:
+def _by_period(
+    rows: list[tuple[int, date, float]],
+    kind: Literal["flow", "stock"],
+    groups: dict[int, str],
+    granularity: Granularity,
+) -> ByGroup:
     if not rows:
         return {"*": {}}
     obs = _observations(rows)
-    by_group = _table(aggregate(obs, kind, "year", groups=cast(GroupMap, groups)))
-    total = _table(aggregate(obs, kind, "year", groups=cast(GroupMap, dict.fromkeys(groups, "*"))))
+    by_group = _table(aggregate(obs, kind, granularity, groups=cast(GroupMap, groups)))
+    total = _table(aggregate(obs, kind, granularity, groups=cast(GroupMap, dict.fromkeys(groups, "*"))))
     return _with_total(by_group, total)
 
 
-def _ratio_by_year(
-    numerator: list[tuple[int, date, float]], denominator: list[tuple[int, date, float]], groups: dict[int, str]
+def _ratio_by_period(
+    numerator: list[tuple[int, date, float]],
+    denominator: list[tuple[int, date, float]],
+    groups: dict[int, str],
+    granularity: Granularity,
 ) -> ByGroup:
     if not numerator or not denominator:
         return {"*": {}}
     ratio = Ratio(_observations(numerator), _observations(denominator))
-    by_group = _table(aggregate(ratio, "ratio", "year", groups=cast(GroupMap, groups)))
-    total = _table(aggregate(ratio, "ratio", "year", groups=cast(GroupMap, dict.fromkeys(groups, "*"))))
+    by_group = _table(aggregate(ratio, "ratio", granularity, groups=cast(GroupMap, groups)))
+    total = _table(aggregate(ratio, "ratio", granularity, groups=cast(GroupMap, dict.fromkeys(groups, "*"))))
     percent = {g: {y: 100 * v for y, v in years.items()} for g, years in _with_total(by_group, total).items()}
     return percent
 
 
-def _increment_by_year(data: Realisations, figure: str, groups: dict[int, str]) -> ByGroup:
+def _increment_by_period(data: Realisations, figure: str, groups: dict[int, str], granularity: Granularity) -> ByGroup:
+    """``Σ_{m ∈ P, m >= t0} (x(m) - b)`` over declared months, ``b`` the mean month of the 12 before ``t0``."""
     values = data.values.get(figure, {})
-    per_company: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     before: dict[int, list[float]] = defaultdict(list)
     for (company, month), value in values.items():
         unit = data.units[company]
-        per_company[company][month.year] += value
         months_before = (unit.baseline.year - month.year) * 12 + unit.baseline.month - month.month
         if 1 <= months_before <= 12:
             before[company].append(value)
+    monthly = {company: sum(known) / len(known) for company, known in before.items()}
     out: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for company, years in per_company.items():
-        known = before.get(company, [])
-        baseline = sum(known) * 12 / len(known) if known else 0.0
-        first_year = data.units[company].baseline.year
-        for year, value in years.items():
-            if year < first_year:
-                continue
-            for label in (groups[company], "*"):
-                out[label][year] += value - baseline
-    return {g: dict(years) for g, years in out.items()} or {"*": {}}
+    for (company, month), value in values.items():
+        if month < data.units[company].baseline:
+            continue
+        key = period_key(month, granularity)
+        for label in (groups[company], "*"):
+            out[label][key] += value - monthly.get(company, 0.0)
+    return {g: dict(periods) for g, periods in out.items()} or {"*": {}}
 
 
-def _jobs_yearly(data: Realisations, groups: dict[int, str], jobs: JobsKind) -> ByGroup:
-    """Count jobs at each year's end exactly as the jobs page does (``investments.jobs``)."""
-    series = company_series(list(data.units), data.as_of)
-    first = min((u.baseline.year for u in data.units.values()), default=data.as_of.year)
+def period_ends(first: date, last: date, granularity: Granularity) -> list[tuple[int, date]]:
+    """Return ``(period key, last month)`` of every period from the one holding ``first`` to ``last``."""
+    step = MONTHS_PER_PERIOD[granularity]
+    index = (first.year * 12 + first.month - 1) // step * step + step - 1
+    out: list[tuple[int, date]] = []
+    while True:
+        end = date(index // 12, index % 12 + 1, 1)
+        if end > last:
+            if not out or out[-1][1] < last:
+                out.append((period_key(last, granularity), last))
+            return out
+        out.append((period_key(end, granularity), end))
+        index += step
+
+
+def _jobs_by_period(data: Realisations, groups: dict[int, str], jobs: JobsKind, granularity: Granularity) -> ByGroup:
+    """Count jobs at each period's end exactly as the jobs page does (``investments.jobs``)."""
+    company_months = company_series(list(data.units), data.as_of)
+    first = min((u.baseline for u in data.units.values()), default=data.as_of.replace(day=1))
     out: dict[str, dict[int, float]] = defaultdict(dict)
-    for year in range(first, data.as_of.year + 1):
-        end = min(date(year, 12, 1), data.as_of.replace(day=1))
+    for key, end in period_ends(first, data.as_of.replace(day=1), granularity):
         counts: dict[str, list[JobsCount]] = defaultdict(list)
         for company, unit in data.units.items():
             if unit.baseline > end:
                 continue
-            count = count_jobs(series.get(company, []), baseline_month=unit.baseline, as_of=end)
+            count = count_jobs(company_months.get(company, []), baseline_month=unit.baseline, as_of=end)
             counts[groups[company]].append(count)
             counts["*"].append(count)
         for label, group_counts in counts.items():
             total = total_jobs(group_counts)
             if jobs == "gross":
-                out[label][year] = float(total.gross_hires)
+                out[label][key] = float(total.gross_hires)
             else:
-                out[label][year] = float(total.net_verified if data.basis == "verified" else total.net_declared)
+                out[label][key] = float(total.net_verified if data.basis == "verified" else total.net_declared)
     return dict(out) or {"*": {}}

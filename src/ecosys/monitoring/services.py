@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,24 +51,18 @@ def snapshot_for(*, programme: Programme, as_of: date, basis: str) -> Snapshot:
     refreshed it (the page says so).
     """
     as_of = as_of.replace(day=1)
-    quarter = (as_of.month - 1) // 3 + 1
-    frozen = (
-        Snapshot.objects.filter(
-            programme=programme,
-            as_of=as_of,
-            basis=basis,
-            period__year=as_of.year,
-            period__quarter=quarter,
-            period__status=Period.Status.LOCKED,
-        )
+    # One query for both: the frozen snapshot of a locked quarter wins over the live one. The
+    # figures are read only when used (a page whose HTML is cached never needs them).
+    candidates = (
+        Snapshot.objects.filter(programme=programme, as_of=as_of, basis=basis)
+        .filter(Q(period__isnull=True) | Q(period__status=Period.Status.LOCKED))
         .select_related("period")
-        .first()
+        .defer("figures")
+        .order_by(F("period_id").desc(nulls_last=True))
     )
-    if frozen is not None:
-        return frozen
-    live = Snapshot.objects.filter(programme=programme, as_of=as_of, basis=basis, period__isnull=True).first()
-    if live is not None:
-        return live
+    found = candidates.first()
+    if found is not None:
+        return found
     snapshot = _compute_into(Snapshot(programme=programme, as_of=as_of, basis=basis))
     try:
         with transaction.atomic():

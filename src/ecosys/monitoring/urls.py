@@ -12,4 +12,7 @@ urlpatterns = [
     path("monitoring/<slug:code>/periods/<int:pk>/unlock", views.period_unlock, name="period_unlock"),
     path("monitoring/<slug:code>/unlocks/<int:pk>/decision", views.unlock_decide, name="unlock_decide"),
     path("monitoring/<slug:code>/thresholds", views.thresholds_set, name="thresholds"),
+    path("monitoring/<slug:code>/reports", views.report_request, name="report_request"),
+    path("reports/<int:pk>/", views.report_page, name="report"),
+    path("reports/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
 ]

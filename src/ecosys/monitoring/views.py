@@ -7,19 +7,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecosys.core.errors import NotFound, ValidationFailed
 from ecosys.core.http import actor_of, file_response
 from ecosys.core.permissions import actor_can
-from ecosys.monitoring import dashboards, services, tables
+from ecosys.monitoring import dashboards, reports, services, tables
 from ecosys.monitoring.charts import path_chart
 from ecosys.monitoring.iati_export import contracts_xml
-from ecosys.programmes.models import PerformanceContract
+from ecosys.programmes.models import Ecosystem, PerformanceContract
 from ecosys.web.views import domain_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,6 +51,35 @@ def programme_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     board = _dashboard(request, code)
     if request.GET.get("table"):
         return _xlsx(request, board, request.GET["table"])
+    actor = actor_of(request)
+    return render(
+        request,
+        "monitoring/programme.html",
+        {
+            "board": board,
+            **_programme_body(board),
+            "periods": dashboards.periods_of(board.programme),
+            "can_lock": actor_can(actor, "period.lock"),
+            "can_configure": actor_can(actor, "monitoring.configure"),
+        },
+    )
+
+
+def _programme_body(board: dashboards.Dashboard) -> dict[str, str]:
+    """Render the figures of a snapshot once per language and keep the HTML as long as the snapshot.
+
+    The body holds no per-person content (forms, tokens): the cache key is the snapshot's version.
+    """
+    snapshot = board.snapshot
+    key = f"monitoring:programme:{snapshot.pk}:{snapshot.computed_at.timestamp()}:{get_language()}"
+    parts: dict[str, str] | None = cache.get(key)
+    if parts is None:
+        parts = _render_programme_body(board)
+        cache.set(key, parts, timeout=24 * 3600)
+    return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 - rendered by us above
+
+
+def _render_programme_body(board: dashboards.Dashboard) -> dict[str, str]:
     contracts = []
     for contract in board.figures["contracts"]:
         kpis = []
@@ -62,20 +95,15 @@ def programme_dashboard(request: HttpRequest, code: str) -> HttpResponse:
                 }
             )
         contracts.append({**contract, "kpis": kpis})
-    actor = actor_of(request)
-    return render(
-        request,
-        "monitoring/programme.html",
-        {
-            "board": board,
-            "contracts": contracts,
-            "periods": dashboards.periods_of(board.programme),
-            "pending": dashboards.pending_unlocks(board.programme),
-            "can_lock": actor_can(actor, "period.lock"),
-            "can_configure": actor_can(actor, "monitoring.configure"),
-            "tables": [tables.build(board, key) for key in tables.TABLES if key != "at_risk"],
-        },
-    )
+    context = {
+        "board": board,
+        "contracts": contracts,
+        "tables": [tables.build(board, key) for key in tables.TABLES if key != "at_risk"],
+    }
+    return {
+        "body": render_to_string("monitoring/_programme_body.html", context),
+        "thresholds_text": render_to_string("monitoring/_thresholds_text.html", context),
+    }
 
 
 @login_required
@@ -87,32 +115,42 @@ def ecosystem_dashboard(request: HttpRequest, code: str, ecosystem: str) -> Http
         raise NotFound(dashboards.NOT_FOUND)
     if request.GET.get("table"):
         return _xlsx(request, board, request.GET["table"], ecosystem=ecosystem)
-    rows: list[dict[str, Any]] = []
-    for contract in board.figures["contracts"]:
-        for row in contract["table"]:
-            if row["code"] == ecosystem:
-                for indicator, value in row.items():
-                    if indicator in board.indicators:
-                        total = contract["totals"].get(indicator)
-                        rows.append(
-                            {
-                                "indicator": board.indicators[indicator],
-                                "value": value,
-                                "share": None
-                                if value is None or not total or indicator == "EXPORT_SHARE"
-                                else 100 * value / total,
-                            }
-                        )
+    snapshot = board.snapshot
+    key = f"monitoring:ecosystem:{ecosystem}:{snapshot.pk}:{snapshot.computed_at.timestamp()}:{get_language()}"
+    body: str | None = cache.get(key)
+    if body is None:
+        body = _render_ecosystem_body(board, ecosystem)
+        cache.set(key, body, timeout=24 * 3600)
     return render(
         request,
         "monitoring/ecosystem.html",
         {
             "board": board,
             "ecosystem": eco,
-            "rows": rows,
-            "tables": [tables.build(board, key, ecosystem=ecosystem) for key in ("ecosystems", "kpis", "at_risk")],
+            "body": mark_safe(body),  # noqa: S308 - rendered by us from the snapshot
+            "tables": [tables.build(board, "at_risk", ecosystem=ecosystem)],  # live: milestones change any day
         },
     )
+
+
+def _render_ecosystem_body(board: dashboards.Dashboard, ecosystem: str) -> str:
+    rows: list[dict[str, Any]] = []
+    for contract in board.figures["contracts"]:
+        for row in contract["table"]:
+            if row["code"] != ecosystem:
+                continue
+            for indicator, value in row.items():
+                if indicator not in board.indicators:
+                    continue
+                total = contract["totals"].get(indicator)
+                share = None if value is None or not total or indicator == "EXPORT_SHARE" else 100 * value / total
+                rows.append({"indicator": board.indicators[indicator], "value": value, "share": share})
+    context = {
+        "board": board,
+        "rows": rows,
+        "tables": [tables.build(board, key, ecosystem=ecosystem) for key in ("ecosystems", "kpis")],
+    }
+    return render_to_string("monitoring/_ecosystem_body.html", context)
 
 
 def _back(request: HttpRequest, code: str) -> HttpResponseRedirect:
@@ -182,3 +220,50 @@ def thresholds_set(request: HttpRequest, code: str) -> HttpResponse:
     )
     messages.success(request, _("Thresholds saved; the figures are being recomputed."))
     return _back(request, code)
+
+
+@login_required
+@require_POST
+@domain_errors
+def report_request(request: HttpRequest, code: str) -> HttpResponse:
+    actor = actor_of(request)
+    programme = dashboards.dashboard_programme(actor=actor, code=code)
+    as_of = dashboards.parse_month(request.POST.get("as_of"), default=None) or dashboards.latest_month(programme)
+    ecosystem = programme_ecosystem(programme, request.POST.get("ecosystem", ""))
+    report = reports.report_request(
+        actor=actor,
+        programme=programme,
+        kind=request.POST.get("kind", ""),
+        as_of=as_of,
+        language=request.POST.get("language", ""),
+        ecosystem=ecosystem,
+    )
+    return HttpResponseRedirect(reverse("monitoring:report", args=[report.pk]))
+
+
+def programme_ecosystem(programme: Any, code: str) -> Ecosystem | None:
+    if not code:
+        return None
+    ecosystem = Ecosystem.objects.filter(sector__programme=programme, code=code).first()
+    if ecosystem is None:
+        raise NotFound(dashboards.NOT_FOUND)
+    return ecosystem
+
+
+@login_required
+@domain_errors
+def report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    report = reports.report_get(actor=actor_of(request), pk=pk)
+    template = "monitoring/_report_progress.html" if request.GET.get("fragment") else "monitoring/report_page.html"
+    return render(request, template, {"report": report})
+
+
+@login_required
+@domain_errors
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = reports.report_get(actor=actor_of(request), pk=pk)
+    if report.status != report.Status.DONE or report.pdf is None:
+        raise NotFound(reports.NOT_FOUND)
+    scope = f"{report.kind}-{report.ecosystem.code}" if report.ecosystem else report.kind
+    name = f"ecosys-{scope}-{report.as_of:%Y-%m}-{report.language}.pdf"
+    return file_response(bytes(report.pdf), filename=name, content_type="application/pdf")
