@@ -59,7 +59,7 @@ def _contract() -> None:
             horizon_year=2022,
             shape="s_curve",
         )
-    rng = random.Random(11)  # noqa: S311 - reproducible benchmark data
+    rng = random.Random(11)  # reproducible benchmark data
     events, plans = [], []
     for pk, status, agreed in InvestmentProject.objects.filter(code__startswith="NAT-").values_list(
         "pk", "status", "agreement_date"
