@@ -212,6 +212,10 @@ API_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
     ("GET",  "/monitoring/{code}/figures",          "",
      "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "/monitoring/{code}/tables/{key}",     "",
+     "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "/monitoring/{code}/kpis/{indicator}", "",
+     "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
     ("GET",  "/monitoring/{code}/iati.xml",         "",
      "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
     ("GET",  "/monitoring/{code}/periods",          "",
@@ -916,6 +920,10 @@ def test_api_endpoint_answers_each_actor_as_the_matrix_says(
 def _monitoring_api_call(world: World, method: str, path: str) -> Call:
     programme = world.contract.sector.programme
     base = f"{API}/monitoring/{programme.code}"
+    if path == "/monitoring/{code}/tables/{key}":
+        return Call(f"{base}/tables/at_risk?as_of=2018-12&ecosystem={OWN_ECOSYSTEM}")
+    if path == "/monitoring/{code}/kpis/{indicator}":
+        return Call(f"{base}/kpis/JOBS_CREATED?as_of=2018-12&granularity=quarter&group=region")
     if method == "GET":
         return Call(base + path.removeprefix("/monitoring/{code}") + ("?as_of=2018-12" if "figures" in path else ""))
     if path == "/monitoring/{code}/periods":

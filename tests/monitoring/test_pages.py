@@ -94,3 +94,23 @@ def test_a_company_user_does_not_see_the_programme_dashboards(imm, make_user, cl
     client = client_for(make_user(Role.COMPANY_USER))
     assert client.get(URL).status_code == 403
     assert "/monitoring/" not in client.get("/jobs/").content.decode()
+
+
+def test_bad_requests_get_a_clear_answer_and_never_a_server_error(imm, make_user, client_for):
+    client = client_for(make_user(Role.MINISTRY_ADMIN))
+    api = "/api/v1/monitoring/pai-2014-2020"
+
+    empty = client.get(URL + "?as_of=2018-12")  # no realisation, no pipeline yet
+    assert empty.status_code == 200 and 'class="kpi status-no_data"' in empty.content.decode()
+    assert client.get("/monitoring/nope/").status_code == 404
+    assert client.get(api + "/kpis/JOBS_CREATED?granularity=week").status_code == 400
+    assert client.get(api + "/kpis/NOTHING").status_code == 400
+    assert client.get(api + "/figures?as_of=2018-13").status_code == 400
+    assert client.get(api + "/tables/at_risk?ecosystem=NOPE").status_code == 404
+    assert (
+        client.post(api + "/periods", {"year": 2018, "quarter": 5}, content_type="application/json").status_code == 400
+    )
+    assert client.post(api + "/periods/999/unlock", {"reason": "x"}, content_type="application/json").status_code == 404
+    assert client.get("/reports/999/").status_code == 404
+    refused = client.post(URL + "reports", {"kind": "ecosystem", "language": "fr", "ecosystem": "NOPE"})
+    assert refused.status_code == 404

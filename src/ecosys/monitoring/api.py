@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from ecosys.core.http import actor_of, file_response
-from ecosys.monitoring import dashboards, services
+from ecosys.core.errors import NotFound
+from ecosys.monitoring import dashboards, services, tables
 from ecosys.monitoring.iati_export import contracts_xml
 from ecosys.monitoring.models import Period, UnlockRequest
 from ecosys.programmes.models import PerformanceContract
@@ -140,6 +141,32 @@ def kpi_get(
         basis=basis,
         jobs=jobs,
     )
+
+
+class TableOut(Schema):
+    key: str
+    title: str
+    headers: list[str]
+    kinds: list[str]
+    rows: list[list[Any]]
+
+
+@router.get("/monitoring/{code}/tables/{key}", response=TableOut)
+def table_get(
+    request: HttpRequest,
+    code: str,
+    key: str,
+    as_of: str | None = None,
+    basis: str = "verified",
+    ecosystem: str | None = None,
+) -> Any:
+    """Any table of the monitoring pages, as the page shows it (kpis, ecosystems, regions, path,
+    weights, at_risk), for the programme or one ``ecosystem``."""
+    month = dashboards.parse_month(as_of, default=None)
+    board = dashboards.dashboard(actor=actor_of(request), code=code, as_of=month, basis=basis)
+    if ecosystem is not None and ecosystem not in board.ecosystems:
+        raise NotFound(dashboards.NOT_FOUND)
+    return tables.build(board, key, ecosystem=ecosystem)
 
 
 @router.get("/monitoring/{code}/iati.xml")
