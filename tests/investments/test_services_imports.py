@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from ecosys.core.errors import PermissionDenied, ValidationFailed
 from ecosys.core.roles import Role
 from ecosys.investments.models import Declaration, ImportBatch, Source
-from ecosys.investments.services.declarations import MONTH_IN_FUTURE, MONTH_INVALID, NEGATIVE
+from ecosys.investments.services.declarations import MONTH_IN_FUTURE, MONTH_INVALID, NEGATIVE, WOMEN_ABOVE_HEADCOUNT
 from ecosys.investments.services.imports import (
     DUPLICATE_ROW,
     FILE_EMPTY,
@@ -157,12 +157,13 @@ def test_an_xlsx_declarations_file_is_imported(tmp_path, admin, steel):
     project = ProjectFactory(company=steel)
     path = write_xlsx(
         tmp_path,
-        [headers("fr"), [steel.ice, project.code, "2018-03", 45, 3, 0, 1200000.5, None, None, -5000]],
+        [headers("fr"), [steel.ice, project.code, "2018-03", 45, 12, 3, 0, 1200000.5, None, None, -5000]],
     )
     result = import_file(actor=admin, kind=DECLARATIONS, path=path)
     assert result.created == 1
     declaration = Declaration.objects.get()
     assert (declaration.project, declaration.month, declaration.headcount) == (project, date(2018, 3, 1), 45)
+    assert (declaration.headcount_women, declaration.gross_hires) == (12, 3)
     assert (declaration.turnover_mad, declaration.value_added_mad) == (Decimal("1200000.50"), Decimal("-5000.00"))
 
 
@@ -356,6 +357,7 @@ TEMPLATE_HEADERS = {
         "code_projet",
         "mois",
         "effectif",
+        "dont_femmes",
         "embauches_brutes",
         "departs",
         "chiffre_affaires_mad",
@@ -368,6 +370,7 @@ TEMPLATE_HEADERS = {
         "project",
         "month",
         "headcount",
+        "headcount_women",
         "gross_hires",
         "departures",
         "turnover_mad",
@@ -380,6 +383,7 @@ TEMPLATE_HEADERS = {
         "رمز المشروع",
         "الشهر",
         "عدد المستخدمين",
+        "منهم النساء",
         "التوظيفات الإجمالية",
         "المغادرات",
         "رقم المعاملات بالدرهم",
@@ -414,3 +418,13 @@ def test_an_xlsx_template_has_the_headers_of_its_language_and_imports_as_an_empt
 
 def test_an_unknown_template_language_falls_back_to_french():
     assert template_csv(CNSS, "de") == template_csv(CNSS, "fr")
+
+
+def test_more_women_than_the_headcount_is_refused_with_its_row_and_column(tmp_path, admin, steel):
+    path = tmp_path / "declarations.csv"
+    path.write_text(f"ICE;mois;effectif;dont_femmes\n{steel.ice};2018-03;45;12\n{steel.ice};2018-04;45;46\n")
+    error = refusal(path, actor=admin, kind=DECLARATIONS)
+    assert [(d["row"], d["column"], str(d["message"])) for d in error.details] == [
+        (3, "dont_femmes", str(WOMEN_ABOVE_HEADCOUNT))
+    ]
+    assert not Declaration.objects.exists()

@@ -144,3 +144,19 @@ def test_after_the_horizon_the_forecast_is_the_actual(demo):
     jobs = result.kpis["JOBS_CREATED"]
     assert jobs.p10 == jobs.p50 == jobs.p90 == 9000.0
     assert jobs.probability == 0.0 and jobs.weights == []
+
+
+def test_women_and_men_add_up_to_the_headcount_they_cover_in_every_ecosystem(demo):
+    units = measures.units_in(_ecosystems(demo), END_2018)
+    data = measures.load(units, as_of=END_2018, basis="declared")
+    by_sex = measures.gender(data, group="ecosystem")
+    headcount = measures.yearly(data, "HEADCOUNT")
+
+    for code in _ecosystems(demo):
+        women, men = by_sex["women"][code][2018], by_sex["men"][code][2018]
+        assert women + men == headcount[code][2018]  # every demo declaration gives its women
+        assert 0.07 < women / (women + men) < 0.25
+    total = measures.series(data, "HEADCOUNT", group="gender")
+    assert total["women"][2018] + total["men"][2018] == total["*"][2018] == headcount["*"][2018]
+    with pytest.raises(KeyError):
+        measures.series(data, "TURNOVER", group="gender")

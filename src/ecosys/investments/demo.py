@@ -244,7 +244,9 @@ def _declarations(plans: list[_Plan], rng: random.Random) -> list[Declaration]:
                     company=plan.company,
                     month=month,
                     source=Source.COMPANY,
-                    headcount=max(0, true + noise),
+                    headcount=(declared := max(0, true + noise)),
+                    # Women: 8 % to 24 % of the payroll, fixed per company (no draw: the calibration stays).
+                    headcount_women=round(declared * (8 + 2 * (plan.company.pk % 9)) / 100),
                     gross_hires=hires,
                     departures=departures,
                     turnover_mad=Decimal(true * rng.randint(28_000, 45_000)),

@@ -199,6 +199,7 @@ class DeclarationForm(forms.Form):
     )
     project = CodeChoiceField(queryset=None, to_field_name="code", required=False, label=_("Project (optional)"))
     headcount = forms.IntegerField(label=_("Headcount at the end of the month"), min_value=0, required=False)
+    headcount_women = forms.IntegerField(label=_("of whom women"), min_value=0, required=False)
     gross_hires = forms.IntegerField(label=_("Gross hires in the month"), min_value=0, required=False)
     departures = forms.IntegerField(label=_("Departures in the month"), min_value=0, required=False)
     turnover_mad = forms.DecimalField(label=_("Turnover (MAD)"), min_value=0, required=False)

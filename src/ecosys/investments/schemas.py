@@ -237,6 +237,7 @@ class DeclarationIn(Schema):
     project: str | None = None
     source: str = "company"
     headcount: int | None = None
+    headcount_women: int | None = None
     gross_hires: int | None = None
     departures: int | None = None
     turnover_mad: Decimal | None = None
@@ -253,6 +254,7 @@ class DeclarationOut(Schema):
     month: str
     source: str
     headcount: int | None
+    headcount_women: int | None
     gross_hires: int | None
     departures: int | None
     turnover_mad: Decimal | None

@@ -9,8 +9,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from ecosys.core.http import actor_of, file_response
 from ecosys.core.errors import NotFound
+from ecosys.core.http import actor_of, file_response
 from ecosys.monitoring import dashboards, services, tables
 from ecosys.monitoring.iati_export import contracts_xml
 from ecosys.monitoring.models import Period, UnlockRequest
@@ -127,7 +127,7 @@ def kpi_get(
     """One indicator for every group and period, computed now from the realisations (not a snapshot).
 
     ``granularity``: month, quarter or year (period keys yyyymm, yyyyq, yyyy); ``group``: ecosystem,
-    region or company (ids), ``"*"`` being the programme; ``basis``: verified or declared; ``jobs``:
+    region, company (ids) or gender (the headcount only: women, men), ``"*"`` being the programme; ``basis``: verified or declared; ``jobs``:
     net or gross (for jobs created).
     """
     month = dashboards.parse_month(as_of, default=None)

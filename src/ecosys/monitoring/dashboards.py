@@ -157,12 +157,13 @@ def unlock_get(*, programme: Programme, pk: int) -> UnlockRequest:
 
 KPI_OPTIONS = {
     "granularity": ("month", "quarter", "year"),
-    "group": ("ecosystem", "region", "company"),
+    "group": ("ecosystem", "region", "company", "gender"),
     "basis": ("verified", "declared"),
     "jobs": ("net", "gross"),
 }
 KPI_UNKNOWN = gettext_lazy("No measure is defined for this indicator.")
 KPI_OPTION = gettext_lazy("%(name)s must be one of: %(choices)s.")
+NO_GENDER = gettext_lazy("Only the headcount is declared by sex: choose another breakdown.")
 
 
 def kpi_values(*, actor: User, code: str, indicator: str, as_of: date | None, **options: str) -> dict[str, Any]:
@@ -177,13 +178,16 @@ def kpi_values(*, actor: User, code: str, indicator: str, as_of: date | None, **
     as_of = (as_of or latest_month(programme)).replace(day=1)
     ecosystems = list(Ecosystem.objects.filter(sector__programme=programme).values_list("code", flat=True))
     data = measures.load(measures.units_in(ecosystems, as_of), as_of=as_of, basis=options["basis"])  # type: ignore[arg-type]
-    values = measures.series(
-        data,
-        indicator,
-        granularity=options["granularity"],  # type: ignore[arg-type]
-        group=options["group"],  # type: ignore[arg-type]
-        jobs=options["jobs"],  # type: ignore[arg-type]
-    )
+    try:
+        values = measures.series(
+            data,
+            indicator,
+            granularity=options["granularity"],  # type: ignore[arg-type]
+            group=options["group"],  # type: ignore[arg-type]
+            jobs=options["jobs"],  # type: ignore[arg-type]
+        )
+    except KeyError:
+        raise ValidationFailed(NO_GENDER, field="group", code="no_gender_breakdown") from None
     return {
         "indicator": indicator,
         "measure": measures.MEASURES[indicator][0],

@@ -101,6 +101,7 @@ def _contract_figures(
         if code in measures.MEASURES
     }
     gross = measures.yearly(data, "JOBS_CREATED", jobs="gross")
+    by_sex = measures.gender(data, group="ecosystem")
     current = {code: values.get("*", {}).get(as_of.year) for code, values in series.items()}
     forecast = forecasting.pipeline_forecast(
         ecosystems=ecosystems,
@@ -168,6 +169,10 @@ def _contract_figures(
             for code, values in regions.items()
         },
         "series": {code: values.get("*", {}) for code, values in series.items()},
+        "gender": {
+            eco: {sex: by_sex[sex].get(eco, {}).get(as_of.year) for sex in ("women", "men")}
+            for eco in [*ecosystems, "*"]
+        },
         "pipeline": {
             "projects": forecast.projects,
             "by_stage": forecast.by_stage,

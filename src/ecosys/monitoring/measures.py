@@ -32,9 +32,18 @@ Basis = Literal["verified", "declared"]
 JobsKind = Literal["net", "gross"]
 GroupMap = Mapping[Hashable, Hashable]
 Granularity = Literal["month", "quarter", "year"]
-Group = Literal["ecosystem", "region", "company"]
+Group = Literal["ecosystem", "region", "company", "gender"]
+NO_GENDER = "no_gender_breakdown"  # only headcounts are declared by sex
 ByGroup = dict[str, dict[int, float]]  # {ecosystem or region code, "*" for all: {year: value}}
-FIGURES = ("headcount", "gross_hires", "turnover_mad", "exports_mad", "imports_mad", "value_added_mad")
+FIGURES = (
+    "headcount",
+    "headcount_women",
+    "gross_hires",
+    "turnover_mad",
+    "exports_mad",
+    "imports_mad",
+    "value_added_mad",
+)
 ADMINISTRATIVE = {
     "headcount": Source.CNSS,
     "turnover_mad": Source.TAX,
@@ -160,6 +169,13 @@ def series(
     if indicator not in MEASURES:
         raise KeyError(indicator)
     rule, figure = MEASURES[indicator]
+    if group == "gender":
+        if indicator != "HEADCOUNT":
+            raise KeyError(NO_GENDER)
+        by_sex = gender(data, granularity=granularity, group="ecosystem")
+        women, men = by_sex["women"].get("*", {}), by_sex["men"].get("*", {})
+        total = {k: women.get(k, 0.0) + men.get(k, 0.0) for k in set(women) | set(men)}
+        return {"women": women, "men": men, "*": total}
     groups = {c: str(c) if group == "company" else getattr(u, group) for c, u in data.units.items()}
     if rule == "jobs":
         return _jobs_by_period(data, groups, jobs, granularity)
@@ -245,6 +261,22 @@ def _increment_by_period(data: Realisations, figure: str, groups: dict[int, str]
         for label in (groups[company], "*"):
             out[label][key] += value - monthly.get(company, 0.0)
     return {g: dict(periods) for g, periods in out.items()} or {"*": {}}
+
+
+def gender(data: Realisations, *, granularity: Granularity = "year", group: Group = "ecosystem") -> dict[str, ByGroup]:
+    """Return the headcount of women and of men by group and period (``{"women": …, "men": …}``).
+
+    Over the company-months whose declaration gives both the headcount and the women among it
+    (men = headcount − women), so that women + men is the headcount they cover.
+    """
+    heads = data.values.get("headcount", {})
+    women_rows = [(c, m, v) for (c, m), v in data.values.get("headcount_women", {}).items() if (c, m) in heads]
+    men_rows = [(c, m, heads[(c, m)] - v) for c, m, v in women_rows]
+    groups = {c: str(c) if group == "company" else getattr(u, group) for c, u in data.units.items()}
+    return {
+        "women": _by_period(women_rows, "stock", groups, granularity),
+        "men": _by_period(men_rows, "stock", groups, granularity),
+    }
 
 
 def period_ends(first: date, last: date, granularity: Granularity) -> list[tuple[int, date]]:

@@ -20,6 +20,7 @@ TABLES = {
     "kpis": gettext_lazy("Contract indicators"),
     "ecosystems": gettext_lazy("Ecosystems"),
     "regions": gettext_lazy("Regions"),
+    "gender": gettext_lazy("Women and men employed"),
     "path": gettext_lazy("Milestones and actuals by year"),
     "weights": gettext_lazy("Projects that weigh most on the forecast"),
     "at_risk": gettext_lazy("Projects at risk"),
@@ -44,6 +45,7 @@ def build(board: Dashboard, key: str, *, ecosystem: str | None = None) -> Table:
         "kpis": _kpis,
         "ecosystems": _ecosystems,
         "regions": _regions,
+        "gender": _gender,
         "path": _path,
         "weights": _weights,
         "at_risk": _at_risk,
@@ -124,6 +126,21 @@ def _regions(board: Dashboard, ecosystem: str | None) -> tuple[list[str], list[s
         for region in sorted(set(jobs) | set(heads), key=lambda r: board.regions.get(r, r)):
             rows.append([board.regions.get(region, region), jobs.get(region), heads.get(region)])
     return headers, ["text", "number", "number"], rows
+
+
+def _gender(board: Dashboard, ecosystem: str | None) -> tuple[list[str], list[str], list[list[Any]]]:
+    headers = [_("Ecosystem"), _("Women"), _("Men"), _("Share of women")]
+    rows = []
+    for contract in board.figures["contracts"]:
+        for code, sexes in contract.get("gender", {}).items():
+            if ecosystem and code != ecosystem:
+                continue
+            women, men = sexes.get("women"), sexes.get("men")
+            share = 100 * women / (women + men) if women is not None and men is not None and women + men else None
+            eco = board.ecosystems.get(code)
+            label = _("Total") if code == "*" else localized(eco, "name") if eco else code
+            rows.append([label, women, men, share])
+    return headers, ["text", "number", "number", "percent"], rows
 
 
 def _path(board: Dashboard, ecosystem: str | None) -> tuple[list[str], list[str], list[list[Any]]]:

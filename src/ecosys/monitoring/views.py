@@ -148,7 +148,7 @@ def _render_ecosystem_body(board: dashboards.Dashboard, ecosystem: str) -> str:
     context = {
         "board": board,
         "rows": rows,
-        "tables": [tables.build(board, key, ecosystem=ecosystem) for key in ("ecosystems", "kpis")],
+        "tables": [tables.build(board, key, ecosystem=ecosystem) for key in ("ecosystems", "kpis", "gender")],
     }
     return render_to_string("monitoring/_ecosystem_body.html", context)
 

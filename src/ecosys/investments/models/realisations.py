@@ -93,6 +93,7 @@ class Declaration(TimeStamped):
     month = models.DateField(_("month"), help_text=_("First day of the month declared."))
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.COMPANY)
     headcount = models.PositiveIntegerField(_("headcount"), null=True, blank=True)
+    headcount_women = models.PositiveIntegerField(_("of whom women"), null=True, blank=True)
     gross_hires = models.PositiveIntegerField(_("gross hires"), null=True, blank=True)
     departures = models.PositiveIntegerField(_("departures"), null=True, blank=True)
     turnover_mad = models.DecimalField(_("turnover (MAD)"), max_digits=18, decimal_places=2, null=True, blank=True)
@@ -128,6 +129,12 @@ class Declaration(TimeStamped):
         ordering = ["company", "month", "source"]
         indexes = [models.Index(fields=["company", "source", "month"]), models.Index(fields=["month", "source"])]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(headcount_women__isnull=True)
+                | Q(headcount__isnull=True)
+                | Q(headcount_women__lte=models.F("headcount")),
+                name="declaration_women_within_headcount",
+            ),
             models.UniqueConstraint(
                 fields=["company", "project", "month", "source"],
                 condition=Q(project__isnull=False),

@@ -26,7 +26,8 @@ NOT_A_WHOLE_NUMBER = _("Enter a whole number.")
 PROJECT_OF_ANOTHER_COMPANY = _("This project belongs to another company.")
 COMPANY_SOURCE_ONLY = _("A company declares its own figures; administrative records come from the ministry.")
 NOTHING_DECLARED = _("Declare at least one figure.")
-COUNT_FIELDS = ("headcount", "gross_hires", "departures")
+COUNT_FIELDS = ("headcount", "headcount_women", "gross_hires", "departures")
+WOMEN_ABOVE_HEADCOUNT = _("The women employed cannot outnumber the headcount.")
 AMOUNT_FIELDS = ("turnover_mad", "exports_mad", "imports_mad", "value_added_mad")
 
 
@@ -78,7 +79,13 @@ def clean_figures(values: dict[str, Any]) -> dict[str, Any]:
         if name != "value_added_mad" and amount < 0:  # value added may be negative (a loss-making month)
             raise ValidationFailed(NEGATIVE, field=name, code="negative")
         clean[name] = amount.quantize(Decimal("0.01"))
+    check_women(clean.get("headcount"), clean.get("headcount_women"))
     return clean
+
+
+def check_women(headcount: int | None, women: int | None) -> None:
+    if headcount is not None and women is not None and women > headcount:
+        raise ValidationFailed(WOMEN_ABOVE_HEADCOUNT, field="headcount_women", code="women_above_headcount")
 
 
 @transaction.atomic

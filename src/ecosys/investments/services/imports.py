@@ -35,7 +35,7 @@ from ecosys.core.errors import DomainError, ValidationFailed
 from ecosys.core.permissions import require
 from ecosys.investments.models import Declaration, ImportBatch, InvestmentProject, Source
 from ecosys.investments.selectors import actor_companies, sees_all_companies
-from ecosys.investments.services.declarations import check_month_closed, clean_figures, parse_month
+from ecosys.investments.services.declarations import check_month_closed, check_women, clean_figures, parse_month
 from ecosys.monitoring.services import check_months_open, realisations_changed
 
 Progress = Callable[[int, int], None]
@@ -46,6 +46,7 @@ COLUMNS = {
         "project",
         "month",
         "headcount",
+        "headcount_women",
         "gross_hires",
         "departures",
         "turnover_mad",
@@ -62,6 +63,7 @@ HEADERS = {
         "project": "code_projet",
         "month": "mois",
         "headcount": "effectif",
+        "headcount_women": "dont_femmes",
         "gross_hires": "embauches_brutes",
         "departures": "departs",
         "turnover_mad": "chiffre_affaires_mad",
@@ -74,6 +76,7 @@ HEADERS = {
         "project": "رمز المشروع",
         "month": "الشهر",
         "headcount": "عدد المستخدمين",
+        "headcount_women": "منهم النساء",
         "gross_hires": "التوظيفات الإجمالية",
         "departures": "المغادرات",
         "turnover_mad": "رقم المعاملات بالدرهم",
@@ -172,7 +175,16 @@ def row_key(company_id: int, project_id: int | None, month: date) -> int:
 
 
 NULL = -(2**63)  # "not given" in the compact column buffers
-FIGURES = ["headcount", "gross_hires", "departures", "turnover_mad", "exports_mad", "imports_mad", "value_added_mad"]
+FIGURES = [
+    "headcount",
+    "headcount_women",
+    "gross_hires",
+    "departures",
+    "turnover_mad",
+    "exports_mad",
+    "imports_mad",
+    "value_added_mad",
+]
 AMOUNTS = {"turnover_mad", "exports_mad", "imports_mad", "value_added_mad"}
 
 
@@ -260,6 +272,10 @@ class _Checker:
                 self.error(number, column, exc.message)
         if self.kind == ImportBatch.Kind.CNSS and value.get("headcount") in (None, ""):
             self.error(number, "headcount", VALUE_REQUIRED)
+        try:
+            check_women(figures.get("headcount"), figures.get("headcount_women"))
+        except DomainError as exc:
+            self.error(number, "headcount_women", exc.message)
         if self.error_count > before or company_id is None or month is None:
             return None
         key = row_key(company_id, project_id, month)
