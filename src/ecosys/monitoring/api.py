@@ -127,8 +127,8 @@ def kpi_get(
     """One indicator for every group and period, computed now from the realisations (not a snapshot).
 
     ``granularity``: month, quarter or year (period keys yyyymm, yyyyq, yyyy); ``group``: ecosystem,
-    region, company (ids) or gender (the headcount only: women, men), ``"*"`` being the programme; ``basis``: verified or declared; ``jobs``:
-    net or gross (for jobs created).
+    region, company (ids) or gender (the headcount only: women, men), ``"*"`` being the programme;
+    ``basis``: verified or declared; ``jobs``: net or gross (for jobs created).
     """
     month = dashboards.parse_month(as_of, default=None)
     return dashboards.kpi_values(
