@@ -160,3 +160,20 @@ def test_women_and_men_add_up_to_the_headcount_they_cover_in_every_ecosystem(dem
     assert total["women"][2018] + total["men"][2018] == total["*"][2018] == headcount["*"][2018]
     with pytest.raises(KeyError):
         measures.series(data, "TURNOVER", group="gender")
+
+
+def test_a_project_is_set_beside_its_plan_with_its_company_s_jobs_since_the_agreement(demo, client_for):
+    from ecosys.investments.models import InvestmentProject
+    from ecosys.monitoring.projects import project_progress
+
+    project = InvestmentProject.objects.filter(is_generated=True, agreement_date__isnull=False).order_by("pk").first()
+    superuser = UserFactory(is_superuser=True)
+    report = jobs_report(actor=superuser, as_of=date(2018, 12, 31), company=project.company)
+
+    rows = {row.year: row for row in project_progress(project, as_of=END_2018)}
+    assert set(rows) == {2017, 2018, 2019, 2020}  # the planned years
+    assert rows[2018].jobs_verified == report.total.net_verified
+    assert rows[2019].jobs_verified is None  # not yet realised at the end of 2018
+    assert rows[2018].planned_jobs == project.plan.get(year=2018).jobs
+    html = client_for(superuser).get(f"/projects/{project.code}/").content.decode()
+    assert 'class="plan progress"' in html

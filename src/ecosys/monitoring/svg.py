@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ecosys.web.templatetags.ecosys import format_number
+from ecosys.core.numbers import format_number
 
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 520, 180, 70, 16, 14, 24
 MILESTONE, ACTUAL, FORECAST = "#1f6f8b", "#d35400", "#8e44ad"

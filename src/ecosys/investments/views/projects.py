@@ -22,6 +22,7 @@ from ecosys.investments import queries, selectors
 from ecosys.investments.forms import ProjectForm, add_domain_error
 from ecosys.investments.lifecycle import Status
 from ecosys.investments.services.projects import NOT_EDITABLE, project_create, project_transition, project_update
+from ecosys.monitoring.projects import project_progress
 from ecosys.programmes import selectors as programme_selectors
 from ecosys.web.views import domain_errors
 
@@ -63,6 +64,7 @@ def project_page(request: HttpRequest, code: str) -> HttpResponse:
             "offers": queries.project_transitions(actor=actor, project=project),
             "can_edit": queries.project_can_edit(actor=actor, project=project),
             "today": timezone.localdate().isoformat(),
+            "progress": project_progress(project, as_of=timezone.localdate()),
         },
     )
 

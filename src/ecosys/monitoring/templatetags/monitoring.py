@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from ecosys.web.templatetags.ecosys import format_number
+from ecosys.core.numbers import format_number
 
 register = template.Library()
 

@@ -12,11 +12,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from ecosys.core.i18n import localized
+from ecosys.core.numbers import format_number
 
 register = template.Library()
 
-# French and Arabic group thousands with a narrow no-break space and use a decimal comma.
-_SEPARATORS = {"fr": ("\u202f", ","), "ar": ("\u202f", ","), "en": (",", ".")}
 _BILLION = {"fr": "MMDH", "en": "bn MAD", "ar": "مليار درهم"}
 _MILLION = {"fr": "MDH", "en": "m MAD", "ar": "مليون درهم"}
 _UNITS = {
@@ -30,15 +29,6 @@ _UNITS = {
 
 def _lang() -> str:
     return (translation.get_language() or "fr")[:2]
-
-
-def format_number(value: Any, decimals: int = 0, lang: str | None = None) -> str:
-    """Return ``value`` grouped by thousands in the reader's convention ("62 300" / "62,300")."""
-    lang = lang or _lang()
-    group, point = _SEPARATORS.get(lang, _SEPARATORS["fr"])
-    number = Decimal(str(value))
-    text = f"{number:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", point).replace("\0", group)
 
 
 @register.filter
