@@ -11,7 +11,7 @@ from django.urls import reverse
 from ecosys.accounts.models import User
 
 pytestmark = pytest.mark.django_db
-DOMAIN_APPS = {"accounts", "programmes"}
+DOMAIN_APPS = {"accounts", "programmes", "investments", "monitoring", "governance"}
 
 
 def test_every_domain_model_is_registered_in_the_admin():

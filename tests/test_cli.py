@@ -38,3 +38,11 @@ def test_create_admin_prints_a_generated_password_once_and_it_works(capsys):
     assert user.is_superuser and user.check_password(password)
     assert password not in user.password
     assert main(["create-admin", "--username", "alice"]) == 2
+
+
+def test_reminders_queues_the_worker_s_job(capsys):
+    from django_tasks_db.models import DBTaskResult
+
+    assert main(["reminders"]) == 0
+    assert "Reminders queued" in capsys.readouterr().out
+    assert DBTaskResult.objects.filter(task_path__endswith="reminders_send_task").count() == 1

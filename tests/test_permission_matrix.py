@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -37,11 +37,20 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ecosys.accounts.models import ApiToken, Organisation, User
 from ecosys.core.permissions import NOT_ALLOWED
 from ecosys.core.roles import PERMISSIONS, Role
+from ecosys.governance.models import Initiative, Meeting
+from ecosys.governance.services import (
+    NOT_CHAIR,
+    committee_create,
+    committee_member_add,
+    initiative_create,
+    meeting_create,
+    minutes_write,
+)
 from ecosys.investments.lifecycle import Status
 from ecosys.investments.models import Declaration, ImportBatch, InvestmentProject, OpportunitySheet, Province, Source
 from ecosys.investments.services.bank import sheet_create
@@ -226,6 +235,12 @@ API_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      "period.lock",            (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
     ("POST", "/monitoring/{code}/unlocks/{pk}/decision", "requested by another person",
      "period.lock",            (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
+    ("GET",  "/governance/committees",              "",
+     "governance.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "/governance/initiatives",             "",
+     SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/governance/follow-up",               "",
+     SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
     ("PUT",  "/monitoring/{code}/thresholds",       "",
      "monitoring.configure",   (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  NO,  NO)),
 ]
@@ -347,6 +362,34 @@ WEB_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      "period.lock",            (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
     ("POST", "monitoring:thresholds",          "",
      "monitoring.configure",   (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  NO,  NO)),
+    # governance: the committee of the matrix seats FIMME and MICIEN, not the actors' organisations,
+    # so only those who see every committee (ministry, auditors) see it; the ministry admin acts.
+    ("GET",  "governance:committees",          "",
+     "governance.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "governance:mine",                "",
+     SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "governance:committee",           "a committee the actor does not sit on",
+     "governance.view",        (AUTH, OK,  OK,  HID, HID, HID, HID, HID, OK)),
+    ("POST", "governance:meeting_create",      "a committee the actor does not sit on",
+     "governance.meet",        (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("POST", "governance:initiative_create",   "a committee the actor does not sit on",
+     "governance.meet",        (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("GET",  "governance:meeting",             "a committee the actor does not sit on",
+     "governance.view",        (AUTH, OK,  OK,  HID, HID, HID, HID, HID, OK)),
+    ("GET",  "governance:minutes_pdf",         "a committee the actor does not sit on",
+     "governance.view",        (AUTH, OK,  OK,  HID, HID, HID, HID, HID, OK)),
+    ("POST", "governance:minutes_write",       "a committee the actor does not sit on",
+     "governance.meet",        (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("POST", "governance:minutes_approve",     "a committee the actor does not sit on",
+     "governance.meet",        (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("POST", "governance:decision_record",     "a committee the actor does not sit on",
+     "governance.meet",        (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("GET",  "governance:initiative",          "an initiative of another organisation",
+     "governance.view",        (AUTH, OK,  OK,  HID, HID, HID, HID, HID, OK)),
+    ("POST", "governance:initiative_status",   "an initiative of another organisation",
+     "initiative.update",      (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("POST", "governance:progress_note_add",   "an initiative of another organisation",
+     "initiative.update",      (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
     ("POST", "monitoring:report_request",      "",
      "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
     ("GET",  "monitoring:report",              "",
@@ -358,6 +401,8 @@ WEB_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
 
 # Rows whose allowed roles are narrower than their permission code because of a scoping rule.
 SCOPED_SITUATIONS = {
+    "a committee the actor does not sit on",
+    "an initiative of another organisation",
     "another organisation",
     "other ecosystem",
     "proposed by the actor",
@@ -654,6 +699,8 @@ def api_call(world: World, method: str, path: str, situation: str) -> Call:
         return investments
     if path.startswith("/monitoring/"):
         return _monitoring_api_call(world, method, path)
+    if path.startswith("/governance/"):
+        return Call(f"{API}{path}")
     if method == "GET" and "{" not in path:
         return Call(f"{API}{path}")
     raise AssertionError(f"No request written for {key}: add one to api_call().")
@@ -757,6 +804,8 @@ def web_call(world: World, method: str, name: str, situation: str) -> Call:
         return _investments_web_call(world, method, name, situation)
     if name.startswith("monitoring:"):
         return _monitoring_web_call(world, name)
+    if name.startswith("governance:"):
+        return _governance_web_call(world, name)
     raise AssertionError(f"No request written for {name}: add one to web_call().")
 
 
@@ -915,6 +964,85 @@ def test_api_endpoint_answers_each_actor_as_the_matrix_says(
         assert body["code"] == "four_eyes"
     if call.state:
         assert call.state() == before, "a refused request must write nothing"
+
+
+def _governance_web_call(world: World, name: str) -> Call:
+    if name in {"governance:committees", "governance:mine"}:
+        return Call(reverse(name))
+    programme = world.contract.sector.programme
+    committee = committee_create(
+        actor=world.proposer, programme=programme, kind="steering", name="Comité de pilotage IMM", chair=world.proposer
+    )
+    fimme = Organisation.objects.get(acronym="FIMME")
+    for organisation in (fimme, Organisation.objects.get(acronym="MICIEN")):
+        committee_member_add(actor=world.proposer, committee=committee, organisation=organisation)
+    if name == "governance:committee":
+        return Call(reverse(name, kwargs={"pk": committee.pk}))
+    if name == "governance:meeting_create":
+        return Call(
+            reverse(name, kwargs={"pk": committee.pk}),
+            {"data": {"held_on": "2018-12-10", "title": "Comité de décembre", "agenda": "Emplois\nFoncier"}},
+            lambda: Meeting.objects.count(),
+            lambda: reverse("governance:meeting", kwargs={"pk": Meeting.objects.latest("pk").pk}),
+        )
+    if name == "governance:initiative_create":
+        due = (timezone.localdate() + timedelta(days=30)).isoformat()
+        return Call(
+            reverse(name, kwargs={"pk": committee.pk}),
+            {"data": {"title": "Guichet foncier", "owner_organisation": str(fimme.pk), "due_date": due}},
+            lambda: Initiative.objects.count(),
+            lambda: reverse("governance:initiative", kwargs={"pk": Initiative.objects.latest("pk").pk}),
+        )
+    if name.startswith("governance:initiative") or name == "governance:progress_note_add":
+        initiative = initiative_create(
+            actor=world.proposer,
+            committee=committee,
+            title="Guichet foncier",
+            owner_organisation=fimme,
+            due_date=timezone.localdate() + timedelta(days=30),
+        )
+        page = reverse("governance:initiative", kwargs={"pk": initiative.pk})
+        if name == "governance:initiative":
+            return Call(page)
+        if name == "governance:initiative_status":
+            return Call(
+                reverse(name, kwargs={"pk": initiative.pk}),
+                {"data": {"status": "in_progress"}},
+                lambda: Initiative.objects.get(pk=initiative.pk).status,
+                page,
+            )
+        return Call(
+            reverse(name, kwargs={"pk": initiative.pk}),
+            {"data": {"text": "Terrain identifié à Berrechid"}},
+            lambda: initiative.notes.count(),
+            page,
+        )
+    meeting = meeting_create(actor=world.proposer, committee=committee, held_on=date(2018, 12, 10), title="Comité")
+    minutes_write(actor=world.proposer, meeting=meeting, text="Le comité a examiné les emplois.")
+    page = reverse("governance:meeting", kwargs={"pk": meeting.pk})
+    if name in {"governance:meeting", "governance:minutes_pdf"}:
+        return Call(reverse(name, kwargs={"pk": meeting.pk}))
+    if name == "governance:minutes_write":
+        return Call(
+            reverse(name, kwargs={"pk": meeting.pk}),
+            {"data": {"minutes": "Procès-verbal complété."}},
+            lambda: Meeting.objects.get(pk=meeting.pk).minutes,
+            page,
+        )
+    if name == "governance:minutes_approve":
+        return Call(
+            reverse(name, kwargs={"pk": meeting.pk}),
+            {},
+            lambda: Meeting.objects.get(pk=meeting.pk).minutes_status,
+            page,
+            reasons=[NOT_CHAIR],  # approving is the chair's (or the ministry's), whatever the role
+        )
+    return Call(
+        reverse(name, kwargs={"pk": meeting.pk}),
+        {"data": {"text": "Créer un guichet foncier"}},
+        lambda: meeting.decisions.count(),
+        page,
+    )
 
 
 def _monitoring_api_call(world: World, method: str, path: str) -> Call:
@@ -1094,12 +1222,13 @@ def test_the_openapi_document_lists_the_same_endpoints_as_the_matrix(client):
 
 
 def test_every_page_is_in_the_matrix():
+    from ecosys.governance import urls as governance_urls
     from ecosys.investments import urls as investments_urls
     from ecosys.monitoring import urls as monitoring_urls
     from ecosys.web import urls as web_urls
 
     names = set()
-    for urls in (web_urls, investments_urls, monitoring_urls):
+    for urls in (web_urls, investments_urls, monitoring_urls, governance_urls):
         for pattern in urls.urlpatterns:
             assert isinstance(pattern, URLPattern), f"{pattern}: include()d URLs need their own rows"
             assert pattern.name, f"{pattern.pattern} has no name, give it one and a row in WEB_MATRIX"
@@ -1138,6 +1267,13 @@ FORM_KWARGS: dict[str, dict[str, Any]] = {
     "monitoring:unlock_decide": {"code": "pai-2014-2020", "pk": 1},
     "monitoring:thresholds": {"code": "pai-2014-2020"},
     "monitoring:report_request": {"code": "pai-2014-2020"},
+    "governance:meeting_create": {"pk": 1},
+    "governance:initiative_create": {"pk": 1},
+    "governance:minutes_write": {"pk": 1},
+    "governance:minutes_approve": {"pk": 1},
+    "governance:decision_record": {"pk": 1},
+    "governance:initiative_status": {"pk": 1},
+    "governance:progress_note_add": {"pk": 1},
 }
 POST_ONLY = {name for method, name, *_rest in WEB_MATRIX if method == "POST"} - {
     name for method, name, *_rest in WEB_MATRIX if method == "GET"

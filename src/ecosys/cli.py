@@ -194,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     p_import.add_argument("kind", choices=["declarations", "cnss"])
     p_import.add_argument("file")
     sub.add_parser("worker", help="run the background task worker")
+    sub.add_parser("reminders", help="queue today's reminders of initiatives due soon or overdue (daily, by cron)")
     p_manage = sub.add_parser("manage", help="run a Django management command")
     p_manage.add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -213,6 +214,12 @@ def main(argv: list[str] | None = None) -> int:
         return import_file(args.kind, args.file)
     if args.command == "worker":
         _manage("db_worker")
+        return 0
+    if args.command == "reminders":
+        from ecosys.governance.tasks import reminders_send_task
+
+        result = reminders_send_task.enqueue()
+        print(f"Reminders queued for the worker (task {result.id}); each is sent once.")
         return 0
     from django.core.management import execute_from_command_line
 

@@ -15,6 +15,7 @@ from ninja.security import HttpBearer, django_auth
 from ecosys.accounts.api import router as accounts_router
 from ecosys.accounts.services import api_token_authenticate
 from ecosys.core.errors import DomainError
+from ecosys.governance.api import router as governance_router
 from ecosys.investments.api import router as investments_router
 from ecosys.monitoring.api import router as monitoring_router
 from ecosys.programmes.api import router as programmes_router
@@ -36,7 +37,7 @@ api = NinjaAPI(
     description=(
         "Programmes, ecosystems, performance contracts, targets; investment projects, the project bank, "
         "declarations, imports, verification and jobs; monitoring: KPI figures, forecasts, validated quarters, "
-        "IATI results. Session or bearer-token authentication."
+        "IATI results; joint governance: committees, initiatives, follow-up. Session or bearer-token authentication."
     ),
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
@@ -45,6 +46,7 @@ api.add_router("", accounts_router)
 api.add_router("", programmes_router)
 api.add_router("", investments_router)
 api.add_router("", monitoring_router)
+api.add_router("", governance_router)
 
 _PYDANTIC_MESSAGES = {
     "missing": gettext_noop("This field is required."),

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "ecosys.programmes",
     "ecosys.investments",
     "ecosys.monitoring",
+    "ecosys.governance",
     "ecosys.web",
 ]
 
@@ -178,6 +179,18 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+
+# E-mail (reminders of initiatives): printed on the console in development, SMTP in production.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ecosys@localhost")
 if not PRODUCTION:
     # WhiteNoise serves from the app folders in development; it only needs the root to exist.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)

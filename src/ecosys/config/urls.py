@@ -13,5 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("ecosys.investments.urls")),
     path("", include("ecosys.monitoring.urls")),
+    path("", include("ecosys.governance.urls")),
     path("", include("ecosys.web.urls")),
 ]

@@ -63,4 +63,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.view": frozenset(
         {R.MINISTRY_ADMIN, R.MINISTRY_ANALYST, R.FEDERATION_OFFICER, R.ECOSYSTEM_MANAGER, R.AUDITOR}
     ),
+    # Joint governance: committees, meetings, decisions and initiatives (company users see the
+    # initiatives that concern their company through the selectors, not this code).
+    "governance.view": STAFF_ROLES,
+    # Setting up committees and their members.
+    "governance.manage": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER}),
+    # Holding meetings, writing minutes, recording decisions and initiatives (members only, see selectors).
+    "governance.meet": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER, R.ECOSYSTEM_MANAGER}),
+    # Moving an initiative and noting its progress: its owners and the committee's members.
+    "initiative.update": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER, R.ECOSYSTEM_MANAGER, R.COMPANY_USER}),
 }

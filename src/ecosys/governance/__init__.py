@@ -1,0 +1,1 @@
+"""Joint governance: committees, their meetings and decisions, and the initiatives they follow."""

@@ -1,0 +1,284 @@
+"""Governance pages: committees, meetings with minutes and the KPI figures of the day, initiatives."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from ecosys.accounts.models import Organisation
+from ecosys.core.errors import ValidationFailed
+from ecosys.core.http import actor_of, file_response
+from ecosys.core.permissions import actor_can, require
+from ecosys.governance import selectors, services
+from ecosys.governance.models import Initiative
+from ecosys.web.views import domain_errors
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BAD_DATE = _("Enter a date as YYYY-MM-DD.")
+
+
+def _date(raw: str, field: str) -> date | None:
+    if not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValidationFailed(BAD_DATE, field=field, code="bad_date") from None
+
+
+@login_required
+@domain_errors
+def committee_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    require(actor, "governance.view")
+    return render(
+        request,
+        "governance/committees.html",
+        {
+            "committees": selectors.committee_list(actor=actor),
+            "follow": selectors.follow_up(actor=actor),
+            "notifications": selectors.notifications_for(actor=actor, unread_only=True)[:20],
+        },
+    )
+
+
+def _initiatives_xlsx(initiatives: list[Initiative], name: str) -> HttpResponse:
+    book = Workbook()
+    sheet = book.create_sheet("initiatives", 0)
+    book.remove(book.worksheets[1])
+    sheet.append([_("Initiative"), _("Owner"), _("Person in charge"), _("Due date"), _("Status"), _("Committee")])
+    for i in initiatives:
+        sheet.append(
+            [
+                i.title,
+                i.owner_organisation.name,
+                str(i.owner_person or ""),
+                i.due_date,
+                i.get_status_display(),
+                i.committee.name,
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return file_response(buffer.getvalue(), filename=f"ecosys-initiatives-{name}.xlsx", content_type=XLSX)
+
+
+@login_required
+@domain_errors
+def committee_page(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    committee = selectors.committee_get(actor=actor, pk=pk)
+    initiatives = list(selectors.initiative_list(actor=actor).filter(committee=committee).order_by("due_date", "pk"))
+    if request.GET.get("table") == "initiatives":
+        return _initiatives_xlsx(initiatives, f"committee-{committee.pk}")
+    can_meet = actor_can(actor, "governance.meet") and (
+        selectors.is_ministry_admin(actor) or selectors.is_committee_member(actor, committee)
+    )
+    return render(
+        request,
+        "governance/committee.html",
+        {
+            "committee": committee,
+            "members": committee.members.select_related("organisation", "user"),
+            "meetings": committee.meetings.order_by("-held_on"),
+            "initiatives": initiatives,
+            "follow": selectors.follow_up(actor=actor, committee=committee),
+            "can_meet": can_meet,
+            "organisations": Organisation.objects.filter(pk__in=committee.members.values("organisation_id")).order_by(
+                "name"
+            ),
+            "statuses": Initiative.Status.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+@domain_errors
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    committee = selectors.committee_get(actor=actor, pk=pk)
+    held_on = _date(request.POST.get("held_on", ""), "held_on")
+    if held_on is None:
+        raise ValidationFailed(BAD_DATE, field="held_on", code="bad_date")
+    agenda = [{"title": line.strip()} for line in request.POST.get("agenda", "").splitlines() if line.strip()]
+    meeting = services.meeting_create(
+        actor=actor,
+        committee=committee,
+        held_on=held_on,
+        title=request.POST.get("title", ""),
+        agenda=agenda,  # type: ignore[arg-type]
+    )
+    return HttpResponseRedirect(reverse("governance:meeting", args=[meeting.pk]))
+
+
+@login_required
+@require_POST
+@domain_errors
+def initiative_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    committee = selectors.committee_get(actor=actor, pk=pk)
+    owner_id = request.POST.get("owner_organisation", "")
+    owner = committee.members.filter(organisation_id=owner_id).first() if owner_id.isdigit() else None
+    initiative = services.initiative_create(
+        actor=actor,
+        committee=committee,
+        title=request.POST.get("title", ""),
+        owner_organisation=owner.organisation if owner else None,
+        due_date=_date(request.POST.get("due_date", ""), "due_date"),
+    )
+    return HttpResponseRedirect(reverse("governance:initiative", args=[initiative.pk]))
+
+
+def _kpi_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    return [kpi for contract in figures.get("contracts", []) for kpi in contract.get("kpis", [])]
+
+
+@login_required
+@domain_errors
+def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    meeting = selectors.meeting_get(actor=actor, pk=pk)
+    committee = meeting.committee
+    member = selectors.is_ministry_admin(actor) or selectors.is_committee_member(actor, committee)
+    return render(
+        request,
+        "governance/meeting.html",
+        {
+            "meeting": meeting,
+            "kpis": _kpi_rows(meeting.kpi_snapshot),
+            "can_write": actor_can(actor, "governance.meet") and member,
+            "can_approve": meeting.minutes_status == "draft"
+            and (selectors.is_ministry_admin(actor) or committee.chair_id == actor.pk),
+        },
+    )
+
+
+@login_required
+@domain_errors
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from weasyprint import HTML
+
+    meeting = selectors.meeting_get(actor=actor_of(request), pk=pk)
+    language = request.GET.get("lang", translation.get_language() or "fr")[:2]
+    if language not in ("fr", "en", "ar"):
+        language = "fr"
+    with translation.override(language):
+        html = render_to_string(
+            "governance/minutes_pdf.html",
+            {"meeting": meeting, "kpis": _kpi_rows(meeting.kpi_snapshot), "rtl": language == "ar", "lang": language},
+        )
+    pdf = HTML(string=html).write_pdf()
+    return file_response(pdf, filename=f"minutes-{meeting.pk}-{language}.pdf", content_type="application/pdf")
+
+
+def _back_to_meeting(pk: int) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("governance:meeting", args=[pk]))
+
+
+@login_required
+@require_POST
+@domain_errors
+def minutes_write(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    meeting = selectors.meeting_get(actor=actor, pk=pk)
+    services.minutes_write(
+        actor=actor, meeting=meeting, text=request.POST.get("minutes", ""), reason=request.POST.get("reason", "")
+    )
+    messages.success(request, _("Minutes saved."))
+    return _back_to_meeting(pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    services.minutes_approve(actor=actor, meeting=selectors.meeting_get(actor=actor, pk=pk))
+    messages.success(request, _("Minutes approved."))
+    return _back_to_meeting(pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    meeting = selectors.meeting_get(actor=actor, pk=pk)
+    services.decision_record(actor=actor, meeting=meeting, text=request.POST.get("text", ""))
+    return _back_to_meeting(pk)
+
+
+@login_required
+@domain_errors
+def initiative_page(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    initiative = selectors.initiative_get(actor=actor, pk=pk)
+    return render(
+        request,
+        "governance/initiative.html",
+        {
+            "initiative": initiative,
+            "notes": initiative.notes.select_related("author").order_by("-at"),
+            "can_update": actor_can(actor, "initiative.update") and initiative.status in Initiative.OPEN,
+            "statuses": Initiative.Status.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+@domain_errors
+def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    initiative = selectors.initiative_get(actor=actor, pk=pk)
+    services.initiative_update(
+        actor=actor, initiative=initiative, status=request.POST.get("status", ""), reason=request.POST.get("reason", "")
+    )
+    return HttpResponseRedirect(reverse("governance:initiative", args=[pk]))
+
+
+@login_required
+@require_POST
+@domain_errors
+def progress_note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    initiative = selectors.initiative_get(actor=actor, pk=pk)
+    services.progress_note_add(actor=actor, initiative=initiative, text=request.POST.get("text", ""))
+    return HttpResponseRedirect(reverse("governance:initiative", args=[pk]))
+
+
+@login_required
+@domain_errors
+def my_initiatives(request: HttpRequest) -> HttpResponse:
+    """The follow-up of the actor's own organisation: what it owns, overdue and due soon."""
+    actor = actor_of(request)
+    initiatives = list(
+        selectors.initiative_list(actor=actor)
+        .filter(owner_organisation_id__in=selectors.actor_organisation_ids(actor))
+        .order_by("due_date", "pk")
+    )
+    if request.GET.get("table") == "initiatives":
+        return _initiatives_xlsx(initiatives, "mine")
+    return render(
+        request,
+        "governance/mine.html",
+        {
+            "initiatives": initiatives,
+            "follow": selectors.follow_up(actor=actor),
+            "notifications": selectors.notifications_for(actor=actor)[:50],
+            "today": date.today(),  # noqa: DTZ011 - a calendar date for display
+        },
+    )

@@ -1,0 +1,100 @@
+"""Governance pages: a member holds a meeting, writes and approves minutes, follows its initiatives."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from ecosys.accounts.models import Organisation
+from ecosys.core.roles import Role
+from ecosys.governance.models import Initiative, Meeting
+from ecosys.governance.services import committee_create, committee_member_add, initiative_create
+from tests.factories import CompanyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fimme(imm):
+    return Organisation.objects.get(acronym="FIMME")
+
+
+@pytest.fixture
+def officer(make_user, fimme):
+    return make_user(Role.FEDERATION_OFFICER, organisation=fimme)
+
+
+@pytest.fixture
+def committee(imm, make_user, fimme, officer):
+    admin = make_user(Role.MINISTRY_ADMIN)
+    committee = committee_create(
+        actor=admin, programme=imm.sector.programme, kind="follow_up", name="Comité de suivi IMM", chair=officer
+    )
+    committee_member_add(actor=admin, committee=committee, organisation=fimme)
+    return committee
+
+
+def test_a_member_holds_a_meeting_writes_and_approves_its_minutes_and_prints_them_in_arabic(
+    committee, officer, client_for
+):
+    client = client_for(officer)
+    response = client.post(
+        f"/governance/committees/{committee.pk}/meetings",
+        {"held_on": "2018-12-10", "title": "Comité de décembre", "agenda": "Emplois vérifiés\nFoncier"},
+    )
+    meeting = Meeting.objects.get()
+    assert response["Location"] == f"/governance/meetings/{meeting.pk}/"
+    assert [item.title for item in meeting.agenda.order_by("position")] == ["Emplois vérifiés", "Foncier"]
+    assert meeting.kpi_as_of.isoformat() == "2018-12-01" and "contracts" in meeting.kpi_snapshot
+
+    client.post(f"/governance/meetings/{meeting.pk}/minutes", {"minutes": "Le comité a examiné les emplois."})
+    client.post(f"/governance/meetings/{meeting.pk}/approve")
+    refused = client.post(f"/governance/meetings/{meeting.pk}/minutes", {"minutes": "Réécrit sans raison."})
+    meeting.refresh_from_db()
+    page = client.get(f"/governance/meetings/{meeting.pk}/").content.decode()
+    pdf = client.get(f"/governance/meetings/{meeting.pk}/minutes.pdf?lang=ar")
+
+    assert meeting.minutes_status == "approved" and meeting.minutes == "Le comité a examiné les emplois."
+    assert refused.status_code == 302  # back to the page with the reason; nothing changed
+    assert "13\u202f340" in page  # the contract's jobs target, in the figures of the day
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+
+
+def test_initiatives_are_listed_followed_up_and_exported_and_a_company_sees_only_its_own(
+    committee, officer, client_for, make_user, fimme
+):
+    client = client_for(officer)
+    due = (timezone.localdate() + timedelta(days=3)).isoformat()
+    client.post(
+        f"/governance/committees/{committee.pk}/initiatives",
+        {"title": "Guichet foncier", "owner_organisation": str(fimme.pk), "due_date": due},
+    )
+    refused = client.post(
+        f"/governance/committees/{committee.pk}/initiatives",
+        {"title": "Sans responsable", "owner_organisation": "", "due_date": due},
+    )
+    initiative = Initiative.objects.get()
+    committee_page = client.get(f"/governance/committees/{committee.pk}/").content.decode()
+    book = load_workbook(io.BytesIO(client.get(f"/governance/committees/{committee.pk}/?table=initiatives").content))
+    company = CompanyFactory()
+    other = initiative_create(
+        actor=officer,
+        committee=committee,
+        title="Audit énergétique",
+        owner_organisation=company,
+        due_date=timezone.localdate() + timedelta(days=20),
+    )
+    company_client = client_for(make_user(Role.COMPANY_USER, organisation=company))
+
+    assert refused.status_code == 302 and Initiative.objects.filter(title="Sans responsable").count() == 0
+    assert "Guichet foncier" in committee_page and 'class="follow-up"' in committee_page
+    assert [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)] == ["Guichet foncier"]
+    assert company_client.get(f"/governance/initiatives/{other.pk}/").status_code == 200
+    assert company_client.get(f"/governance/initiatives/{initiative.pk}/").status_code == 404
+    assert "Audit énergétique" in company_client.get("/governance/mine/").content.decode()
+    api = company_client.get("/api/v1/governance/initiatives").json()
+    assert [i["title"] for i in api] == ["Audit énergétique"]
