@@ -162,3 +162,14 @@ def test_a_change_of_realisations_marks_the_live_snapshots_stale_and_the_worker_
     assert services.snapshots_refresh() == 1
     live.refresh_from_db()
     assert not live.stale
+
+
+def test_many_changes_in_one_transaction_queue_one_refresh(
+    programme, admin, company, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks() as queued, transaction.atomic():
+        for month in ("2018-09", "2018-10", "2018-11"):
+            declaration_submit(actor=admin, company=company, month=month, headcount=40)
+    assert len(queued) == 1

@@ -84,16 +84,22 @@ def snapshots_refresh(*, stale_only: bool = True) -> int:
     return done
 
 
+def _enqueue_refresh() -> None:
+    from ecosys.monitoring.tasks import snapshots_refresh_task
+
+    snapshots_refresh_task.enqueue()
+
+
 def realisations_changed() -> None:
-    """Mark the live snapshots stale and have the worker refresh them after this transaction."""
+    """Mark the live snapshots stale and have the worker refresh them after this transaction.
+
+    Once per transaction: a demo or an import that changes a thousand things queues one refresh.
+    """
     Snapshot.objects.filter(period__isnull=True, stale=False).update(stale=True)
-
-    def enqueue() -> None:
-        from ecosys.monitoring.tasks import snapshots_refresh_task
-
-        snapshots_refresh_task.enqueue()
-
-    transaction.on_commit(enqueue)
+    connection = transaction.get_connection()
+    if any(entry[1] is _enqueue_refresh for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_enqueue_refresh)
 
 
 def check_months_open(months: set[date]) -> None:
