@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ecosys.core.errors import NotFound
 from ecosys.core.http import actor_of, file_response
@@ -186,20 +186,21 @@ def periods_list(request: HttpRequest, code: str) -> list[Period]:
 
 
 @router.post("/monitoring/{code}/periods", response={201: PeriodOut})
-def period_lock(request: HttpRequest, code: str, payload: PeriodIn) -> tuple[int, Period]:
+def period_lock(request: HttpRequest, code: str, payload: PeriodIn) -> Status[Period]:
     """Validate a quarter that is over: its figures are frozen."""
     programme = dashboards.dashboard_programme(actor=actor_of(request), code=code)
-    return 201, services.period_lock(
+    period = services.period_lock(
         actor=actor_of(request), programme=programme, year=payload.year, quarter=payload.quarter
     )
+    return Status(201, period)
 
 
 @router.post("/monitoring/{code}/periods/{pk}/unlock", response={201: UnlockOut})
-def period_unlock(request: HttpRequest, code: str, pk: int, payload: UnlockIn) -> tuple[int, UnlockRequest]:
+def period_unlock(request: HttpRequest, code: str, pk: int, payload: UnlockIn) -> Status[UnlockRequest]:
     """Ask, with a reason, to unlock a validated quarter; another person decides."""
     programme = dashboards.dashboard_programme(actor=actor_of(request), code=code)
     period = dashboards.period_get(programme=programme, pk=pk)
-    return 201, services.period_unlock_request(actor=actor_of(request), period=period, reason=payload.reason)
+    return Status(201, services.period_unlock_request(actor=actor_of(request), period=period, reason=payload.reason))
 
 
 @router.post("/monitoring/{code}/unlocks/{pk}/decision", response=UnlockOut)
