@@ -384,6 +384,8 @@ WEB_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      "governance.meet",        (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
     ("POST", "governance:decision_record",     "a committee the actor does not sit on",
      "governance.meet",        (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("POST", "governance:attendance_record",   "a committee the actor does not sit on",
+     "governance.meet",        (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
     ("GET",  "governance:initiative",          "an initiative of another organisation",
      "governance.view",        (AUTH, OK,  OK,  HID, HID, HID, HID, HID, OK)),
     ("POST", "governance:initiative_status",   "an initiative of another organisation",
@@ -1037,6 +1039,14 @@ def _governance_web_call(world: World, name: str) -> Call:
             page,
             reasons=[NOT_CHAIR],  # approving is the chair's (or the ministry's), whatever the role
         )
+    if name == "governance:attendance_record":
+        member = committee.members.order_by("pk").first()
+        return Call(
+            reverse(name, kwargs={"pk": meeting.pk}),
+            {"data": {"present": [str(member.pk)]}},
+            lambda: list(meeting.attendance.values_list("member_id", "present")),
+            page,
+        )
     return Call(
         reverse(name, kwargs={"pk": meeting.pk}),
         {"data": {"text": "Créer un guichet foncier"}},
@@ -1272,6 +1282,7 @@ FORM_KWARGS: dict[str, dict[str, Any]] = {
     "governance:minutes_write": {"pk": 1},
     "governance:minutes_approve": {"pk": 1},
     "governance:decision_record": {"pk": 1},
+    "governance:attendance_record": {"pk": 1},
     "governance:initiative_status": {"pk": 1},
     "governance:progress_note_add": {"pk": 1},
 }

@@ -98,3 +98,30 @@ def test_initiatives_are_listed_followed_up_and_exported_and_a_company_sees_only
     assert "Audit énergétique" in company_client.get("/governance/mine/").content.decode()
     api = company_client.get("/api/v1/governance/initiatives").json()
     assert [i["title"] for i in api] == ["Audit énergétique"]
+
+
+def test_attendance_is_recorded_and_an_initiative_can_point_at_a_contract_kpi(
+    committee, officer, client_for, fimme, imm
+):
+    client = client_for(officer)
+    client.post(f"/governance/committees/{committee.pk}/meetings", {"held_on": "2018-12-10", "title": "Comité"})
+    meeting = Meeting.objects.get()
+    member = committee.members.get()
+    client.post(f"/governance/meetings/{meeting.pk}/attendance", {"present": [str(member.pk)]})
+    jobs = imm.targets.get(indicator__code="JOBS_CREATED")
+    due = (timezone.localdate() + timedelta(days=10)).isoformat()
+    client.post(
+        f"/governance/committees/{committee.pk}/initiatives",
+        {"title": "Plan emploi", "owner_organisation": str(fimme.pk), "due_date": due, "target": str(jobs.pk)},
+    )
+    wrong = client.post(
+        f"/governance/committees/{committee.pk}/initiatives",
+        {"title": "Lien faux", "owner_organisation": str(fimme.pk), "due_date": due, "target": "999999"},
+    )
+
+    assert meeting.attendance.get(member=member).present is True
+    initiative = Initiative.objects.get(title="Plan emploi")
+    assert (initiative.target, initiative.contract) == (jobs, imm)
+    assert wrong.status_code == 302 and not Initiative.objects.filter(title="Lien faux").exists()
+    page = client.get(f"/governance/meetings/{meeting.pk}/").content.decode()
+    assert f'name="present" value="{member.pk}" checked' in page

@@ -14,6 +14,7 @@ urlpatterns = [
     path("governance/meetings/<int:pk>/minutes", views.minutes_write, name="minutes_write"),
     path("governance/meetings/<int:pk>/approve", views.minutes_approve, name="minutes_approve"),
     path("governance/meetings/<int:pk>/decisions", views.decision_record, name="decision_record"),
+    path("governance/meetings/<int:pk>/attendance", views.attendance_record, name="attendance_record"),
     path("governance/meetings/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("governance/initiatives/<int:pk>/", views.initiative_page, name="initiative"),
     path("governance/initiatives/<int:pk>/status", views.initiative_status, name="initiative_status"),

@@ -8,12 +8,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
@@ -23,10 +25,13 @@ from ecosys.core.http import actor_of, file_response
 from ecosys.core.permissions import actor_can, require
 from ecosys.governance import selectors, services
 from ecosys.governance.models import Initiative
+from ecosys.investments.models import InvestmentProject
+from ecosys.programmes.models import Target
 from ecosys.web.views import domain_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BAD_DATE = _("Enter a date as YYYY-MM-DD.")
+BAD_DATE = gettext_lazy("Enter a date as YYYY-MM-DD.")
+LINK_UNKNOWN = gettext_lazy("Choose a contract KPI or a project from the list.")
 
 
 def _date(raw: str, field: str) -> date | None:
@@ -100,6 +105,9 @@ def committee_page(request: HttpRequest, pk: int) -> HttpResponse:
                 "name"
             ),
             "statuses": Initiative.Status.choices,
+            "targets": Target.objects.filter(contract__sector__programme=committee.programme)
+            .select_related("indicator", "contract")
+            .order_by("contract__code", "indicator__code"),
         },
     )
 
@@ -113,7 +121,12 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     held_on = _date(request.POST.get("held_on", ""), "held_on")
     if held_on is None:
         raise ValidationFailed(BAD_DATE, field="held_on", code="bad_date")
-    agenda = [{"title": line.strip()} for line in request.POST.get("agenda", "").splitlines() if line.strip()]
+    agenda: list[dict[str, Any]] = [
+        {"title": line.strip()} for line in request.POST.get("agenda", "").splitlines() if line.strip()
+    ]
+    target = _pick(Target.objects.select_related("contract"), request.POST.get("target", ""))
+    if target is not None and agenda:  # the first item is about the KPI chosen
+        agenda[0].update(contract=target.contract, target=target)
     meeting = services.meeting_create(
         actor=actor,
         committee=committee,
@@ -132,14 +145,39 @@ def initiative_create(request: HttpRequest, pk: int) -> HttpResponse:
     committee = selectors.committee_get(actor=actor, pk=pk)
     owner_id = request.POST.get("owner_organisation", "")
     owner = committee.members.filter(organisation_id=owner_id).first() if owner_id.isdigit() else None
+    target = _pick(Target.objects.select_related("contract"), request.POST.get("target", ""))
     initiative = services.initiative_create(
         actor=actor,
         committee=committee,
         title=request.POST.get("title", ""),
         owner_organisation=owner.organisation if owner else None,
         due_date=_date(request.POST.get("due_date", ""), "due_date"),
+        contract=target.contract if target else None,
+        target=target,
+        project=_pick(InvestmentProject.objects.all(), request.POST.get("project", ""), field="code"),
     )
     return HttpResponseRedirect(reverse("governance:initiative", args=[initiative.pk]))
+
+
+def _attendance(meeting: Any) -> list[dict[str, Any]]:
+    present = {a.member_id: a.present for a in meeting.attendance.all()}
+    return [
+        {"member": m, "present": present.get(m.pk)}
+        for m in meeting.committee.members.select_related("organisation", "user").order_by("pk")
+    ]
+
+
+def _pick(queryset: Any, raw: str, field: str = "pk") -> Any:
+    """Return the object a form's select names, None when left empty; a wrong value is refused."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if field == "pk" and not raw.isdigit():
+        raise ValidationFailed(LINK_UNKNOWN, code="link_unknown")
+    found = queryset.filter(**{field: raw}).first()
+    if found is None:
+        raise ValidationFailed(LINK_UNKNOWN, code="link_unknown")
+    return found
 
 
 def _kpi_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
@@ -159,6 +197,7 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "kpis": _kpi_rows(meeting.kpi_snapshot),
+            "attendance": _attendance(meeting),
             "can_write": actor_can(actor, "governance.meet") and member,
             "can_approve": meeting.minutes_status == "draft"
             and (selectors.is_ministry_admin(actor) or committee.chair_id == actor.pk),
@@ -208,6 +247,21 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     services.minutes_approve(actor=actor, meeting=selectors.meeting_get(actor=actor, pk=pk))
     messages.success(request, _("Minutes approved."))
+    return _back_to_meeting(pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def attendance_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record who attended: every member of the committee, present when ticked."""
+    actor = actor_of(request)
+    meeting = selectors.meeting_get(actor=actor, pk=pk)
+    present = set(request.POST.getlist("present"))
+    with transaction.atomic():
+        for member in meeting.committee.members.all():
+            services.attendance_set(actor=actor, meeting=meeting, member=member, present=str(member.pk) in present)
+    messages.success(request, _("Attendance recorded."))
     return _back_to_meeting(pk)
 
 
