@@ -42,7 +42,7 @@ from django.utils import timezone, translation
 from ecosys.accounts.models import ApiToken, Organisation, User
 from ecosys.core.permissions import NOT_ALLOWED
 from ecosys.core.roles import PERMISSIONS, Role
-from ecosys.governance.models import Initiative, Meeting
+from ecosys.governance.models import Committee, Initiative, Meeting
 from ecosys.governance.services import (
     NOT_CHAIR,
     committee_create,
@@ -368,6 +368,8 @@ WEB_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      "governance.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
     ("GET",  "governance:mine",                "",
      SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "governance:committee_new",       "",
+     "governance.manage",      (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
     ("GET",  "governance:committee",           "a committee the actor does not sit on",
      "governance.view",        (AUTH, OK,  OK,  HID, HID, HID, HID, HID, OK)),
     ("POST", "governance:meeting_create",      "a committee the actor does not sit on",
@@ -971,6 +973,20 @@ def test_api_endpoint_answers_each_actor_as_the_matrix_says(
 def _governance_web_call(world: World, name: str) -> Call:
     if name in {"governance:committees", "governance:mine"}:
         return Call(reverse(name))
+    if name == "governance:committee_new":
+        fimme = Organisation.objects.get(acronym="FIMME")
+        data = {
+            "name": "Comité de suivi",
+            "kind": "follow_up",
+            "programme": "pai-2014-2020",
+            "organisations": [fimme.pk],
+        }
+        return Call(
+            reverse(name),
+            {"data": data},
+            lambda: Committee.objects.count(),
+            lambda: reverse("governance:committee", kwargs={"pk": Committee.objects.latest("pk").pk}),
+        )
     programme = world.contract.sector.programme
     committee = committee_create(
         actor=world.proposer, programme=programme, kind="steering", name="Comité de pilotage IMM", chair=world.proposer
@@ -1277,6 +1293,7 @@ FORM_KWARGS: dict[str, dict[str, Any]] = {
     "monitoring:unlock_decide": {"code": "pai-2014-2020", "pk": 1},
     "monitoring:thresholds": {"code": "pai-2014-2020"},
     "monitoring:report_request": {"code": "pai-2014-2020"},
+    "governance:committee_new": {},
     "governance:meeting_create": {"pk": 1},
     "governance:initiative_create": {"pk": 1},
     "governance:minutes_write": {"pk": 1},

@@ -125,3 +125,28 @@ def test_attendance_is_recorded_and_an_initiative_can_point_at_a_contract_kpi(
     assert wrong.status_code == 302 and not Initiative.objects.filter(title="Lien faux").exists()
     page = client.get(f"/governance/meetings/{meeting.pk}/").content.decode()
     assert f'name="present" value="{member.pk}" checked' in page
+
+
+def test_the_ministry_creates_a_committee_with_its_members_and_chairs_it(imm, make_user, client_for, fimme):
+    admin = make_user(Role.MINISTRY_ADMIN)
+    client = client_for(admin)
+    micien = Organisation.objects.get(acronym="MICIEN")
+    response = client.post(
+        "/governance/committees/new",
+        {
+            "name": "Comité technique VAL",
+            "kind": "technical",
+            "programme": "pai-2014-2020",
+            "ecosystem": "IMM-VAL",
+            "organisations": [str(fimme.pk), str(micien.pk)],
+        },
+    )
+    refused = client.post("/governance/committees/new", {"name": "", "kind": "technical", "programme": "pai-2014-2020"})
+
+    from ecosys.governance.models import Committee
+
+    committee = Committee.objects.get()
+    assert response["Location"] == f"/governance/committees/{committee.pk}/"
+    assert (committee.chair, committee.ecosystem.code, committee.kind) == (admin, "IMM-VAL", "technical")
+    assert set(committee.members.values_list("organisation__acronym", flat=True)) == {"FIMME", "MICIEN"}
+    assert refused.status_code == 302 and Committee.objects.count() == 1

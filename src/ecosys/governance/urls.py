@@ -7,6 +7,7 @@ app_name = "governance"
 urlpatterns = [
     path("governance/", views.committee_list, name="committees"),
     path("governance/mine/", views.my_initiatives, name="mine"),
+    path("governance/committees/new", views.committee_new, name="committee_new"),
     path("governance/committees/<int:pk>/", views.committee_page, name="committee"),
     path("governance/committees/<int:pk>/meetings", views.meeting_create, name="meeting_create"),
     path("governance/committees/<int:pk>/initiatives", views.initiative_create, name="initiative_create"),

@@ -24,14 +24,15 @@ from ecosys.core.errors import ValidationFailed
 from ecosys.core.http import actor_of, file_response
 from ecosys.core.permissions import actor_can, require
 from ecosys.governance import selectors, services
-from ecosys.governance.models import Initiative
+from ecosys.governance.models import Committee, Initiative
 from ecosys.investments.models import InvestmentProject
-from ecosys.programmes.models import Target
+from ecosys.programmes.models import Ecosystem, Programme, Target
 from ecosys.web.views import domain_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD_DATE = gettext_lazy("Enter a date as YYYY-MM-DD.")
 LINK_UNKNOWN = gettext_lazy("Choose a contract KPI or a project from the list.")
+PROGRAMME_REQUIRED = gettext_lazy("Choose the programme of the committee.")
 
 
 def _date(raw: str, field: str) -> date | None:
@@ -48,6 +49,7 @@ def _date(raw: str, field: str) -> date | None:
 def committee_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, "governance.view")
+    can_manage = actor_can(actor, "governance.manage")
     return render(
         request,
         "governance/committees.html",
@@ -55,8 +57,42 @@ def committee_list(request: HttpRequest) -> HttpResponse:
             "committees": selectors.committee_list(actor=actor),
             "follow": selectors.follow_up(actor=actor),
             "notifications": selectors.notifications_for(actor=actor, unread_only=True)[:20],
+            "can_manage": can_manage,
+            "programmes": Programme.objects.order_by("code") if can_manage else [],
+            "ecosystems": Ecosystem.objects.order_by("code") if can_manage else [],
+            "organisations": Organisation.objects.exclude(kind=Organisation.Kind.COMPANY).order_by("name")
+            if can_manage
+            else [],
+            "kinds": Committee.Kind.choices,
         },
     )
+
+
+@login_required
+@require_POST
+@domain_errors
+def committee_new(request: HttpRequest) -> HttpResponse:
+    """Create a committee with its member organisations; the person who creates it chairs it."""
+    actor = actor_of(request)
+    programme = _pick(Programme.objects.all(), request.POST.get("programme", ""), field="code")
+    if programme is None:
+        raise ValidationFailed(PROGRAMME_REQUIRED, field="programme", code="programme_required")
+    organisations = [
+        _pick(Organisation.objects.exclude(kind=Organisation.Kind.COMPANY), raw)
+        for raw in request.POST.getlist("organisations")
+    ]
+    with transaction.atomic():
+        committee = services.committee_create(
+            actor=actor,
+            programme=programme,
+            kind=request.POST.get("kind", ""),
+            name=request.POST.get("name", ""),
+            ecosystem=_pick(Ecosystem.objects.all(), request.POST.get("ecosystem", ""), field="code"),
+            chair=actor,
+        )
+        for organisation in organisations:
+            services.committee_member_add(actor=actor, committee=committee, organisation=organisation)
+    return HttpResponseRedirect(reverse("governance:committee", args=[committee.pk]))
 
 
 def _initiatives_xlsx(initiatives: list[Initiative], name: str) -> HttpResponse:
