@@ -82,6 +82,9 @@ class Realisations:
     as_of: date
     basis: Basis
     values: dict[str, dict[tuple[int, date], float]] = field(default_factory=dict)
+    # Each company's jobs count at each period's end, by granularity: read and counted once, then
+    # grouped any way (by ecosystem, by region, net or gross).
+    jobs_counts: dict[str, list[tuple[int, dict[int, JobsCount]]]] = field(default_factory=dict)
 
     def rows(self, figure: str) -> list[tuple[int, date, float]]:
         return [(c, m, v) for (c, m), v in self.values.get(figure, {}).items()]
@@ -176,7 +179,7 @@ def series(
         women, men = by_sex["women"].get("*", {}), by_sex["men"].get("*", {})
         total = {k: women.get(k, 0.0) + men.get(k, 0.0) for k in set(women) | set(men)}
         return {"women": women, "men": men, "*": total}
-    groups = {c: str(c) if group == "company" else getattr(u, group) for c, u in data.units.items()}
+    groups = _groups(data, group)
     if rule == "jobs":
         return _jobs_by_period(data, groups, jobs, granularity)
     if rule in ("stock", "flow", "firms"):
@@ -272,7 +275,7 @@ def gender(data: Realisations, *, granularity: Granularity = "year", group: Grou
     heads = data.values.get("headcount", {})
     women_rows = [(c, m, v) for (c, m), v in data.values.get("headcount_women", {}).items() if (c, m) in heads]
     men_rows = [(c, m, heads[(c, m)] - v) for c, m, v in women_rows]
-    groups = {c: str(c) if group == "company" else getattr(u, group) for c, u in data.units.items()}
+    groups = _groups(data, group)
     return {
         "women": _by_period(women_rows, "stock", groups, granularity),
         "men": _by_period(men_rows, "stock", groups, granularity),
@@ -294,17 +297,36 @@ def period_ends(first: date, last: date, granularity: Granularity) -> list[tuple
         index += step
 
 
+def _groups(data: Realisations, group: Group) -> dict[int, str]:
+    """Map each company to its group label (its id when grouped by company)."""
+    return {c: str(c) if group == "company" else getattr(u, group) for c, u in data.units.items()}
+
+
+def _jobs_counts(data: Realisations, granularity: Granularity) -> list[tuple[int, dict[int, JobsCount]]]:
+    """Return ``[(period key, {company: count})]``, counted exactly as the jobs page does (``investments.jobs``)."""
+    if granularity not in data.jobs_counts:
+        company_months = company_series(list(data.units), data.as_of)
+        first = min((u.baseline for u in data.units.values()), default=data.as_of.replace(day=1))
+        data.jobs_counts[granularity] = [
+            (
+                key,
+                {
+                    company: count_jobs(company_months.get(company, []), baseline_month=unit.baseline, as_of=end)
+                    for company, unit in data.units.items()
+                    if unit.baseline <= end
+                },
+            )
+            for key, end in period_ends(first, data.as_of.replace(day=1), granularity)
+        ]
+    return data.jobs_counts[granularity]
+
+
 def _jobs_by_period(data: Realisations, groups: dict[int, str], jobs: JobsKind, granularity: Granularity) -> ByGroup:
-    """Count jobs at each period's end exactly as the jobs page does (``investments.jobs``)."""
-    company_months = company_series(list(data.units), data.as_of)
-    first = min((u.baseline for u in data.units.values()), default=data.as_of.replace(day=1))
+    """Add the companies' jobs counts of each period end by group: net (verified or declared) or gross."""
     out: dict[str, dict[int, float]] = defaultdict(dict)
-    for key, end in period_ends(first, data.as_of.replace(day=1), granularity):
+    for key, by_company in _jobs_counts(data, granularity):
         counts: dict[str, list[JobsCount]] = defaultdict(list)
-        for company, unit in data.units.items():
-            if unit.baseline > end:
-                continue
-            count = count_jobs(company_months.get(company, []), baseline_month=unit.baseline, as_of=end)
+        for company, count in by_company.items():
             counts[groups[company]].append(count)
             counts["*"].append(count)
         for label, group_counts in counts.items():
