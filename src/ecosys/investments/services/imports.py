@@ -169,9 +169,9 @@ def _rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         raise ValidationFailed(FILE_UNREADABLE, field="file", code="file_unreadable") from None
 
 
-def row_key(company_id: int, project_id: int | None, month: date) -> int:
-    """Pack (company, project, month) into one integer."""
-    return ((company_id * 10_000_000) + (project_id or 0)) * 1_000_000 + month.year * 100 + month.month
+def row_key(company_id: int, project_id: int | None, yyyymm: int) -> int:
+    """Pack (company, project, month as yyyymm) into one integer."""
+    return ((company_id * 10_000_000) + (project_id or 0)) * 1_000_000 + yyyymm
 
 
 NULL = -(2**63)  # "not given" in the compact column buffers
@@ -278,7 +278,7 @@ class _Checker:
             self.error(number, "headcount_women", exc.message)
         if self.error_count > before or company_id is None or month is None:
             return None
-        key = row_key(company_id, project_id, month)
+        key = row_key(company_id, project_id, month.year * 100 + month.month)
         if key in self.seen:
             self.error(number, "month", DUPLICATE_ROW % {"row": self.seen[key]})
             return None
@@ -402,14 +402,14 @@ def _write(
         .values_list("pk", "company_id", "project_id", "month")
         .iterator(chunk_size=20000)
     ):
-        existing[row_key(c, p, m)] = pk
+        existing[row_key(c, p, m.year * 100 + m.month)] = pk
     new: range | list[int] = range(len(buffer["company"]))
     updates: list[tuple[int, int]] = []  # (row index, primary key)
     if existing:
         new = []
         company, project, month = buffer["company"], buffer["project"], buffer["month"]
         for i in range(len(company)):
-            found = existing.get((company[i] * 10_000_000 + project[i]) * 1_000_000 + month[i])
+            found = existing.get(row_key(company[i], project[i], month[i]))
             if found is None:
                 new.append(i)
             else:
