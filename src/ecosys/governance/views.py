@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
@@ -17,19 +16,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from ecosys.accounts.models import Organisation
 from ecosys.core.errors import ValidationFailed
 from ecosys.core.http import actor_of, file_response
 from ecosys.core.permissions import actor_can, require
+from ecosys.core.spreadsheets import XLSX, xlsx_bytes
 from ecosys.governance import selectors, services
 from ecosys.governance.models import Committee, Initiative
 from ecosys.investments.models import InvestmentProject
 from ecosys.programmes.models import Ecosystem, Programme, Target
 from ecosys.web.views import domain_errors
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD_DATE = gettext_lazy("Enter a date as YYYY-MM-DD.")
 LINK_UNKNOWN = gettext_lazy("Choose a contract KPI or a project from the list.")
 PROGRAMME_REQUIRED = gettext_lazy("Choose the programme of the committee.")
@@ -96,24 +94,20 @@ def committee_new(request: HttpRequest) -> HttpResponse:
 
 
 def _initiatives_xlsx(initiatives: list[Initiative], name: str) -> HttpResponse:
-    book = Workbook()
-    sheet = book.create_sheet("initiatives", 0)
-    book.remove(book.worksheets[1])
-    sheet.append([_("Initiative"), _("Owner"), _("Person in charge"), _("Due date"), _("Status"), _("Committee")])
-    for i in initiatives:
-        sheet.append(
-            [
-                i.title,
-                i.owner_organisation.name,
-                str(i.owner_person or ""),
-                i.due_date,
-                i.get_status_display(),
-                i.committee.name,
-            ]
-        )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return file_response(buffer.getvalue(), filename=f"ecosys-initiatives-{name}.xlsx", content_type=XLSX)
+    headers = [_("Initiative"), _("Owner"), _("Person in charge"), _("Due date"), _("Status"), _("Committee")]
+    rows = [
+        [
+            i.title,
+            i.owner_organisation.name,
+            str(i.owner_person or ""),
+            i.due_date,
+            i.get_status_display(),
+            i.committee.name,
+        ]
+        for i in initiatives
+    ]
+    content = xlsx_bytes("initiatives", [headers, *rows], bold_row=1)
+    return file_response(content, filename=f"ecosys-initiatives-{name}.xlsx", content_type=XLSX)
 
 
 @login_required

@@ -6,9 +6,9 @@ from django.http import HttpResponse
 from django.utils import translation
 
 from ecosys.core.http import file_response
+from ecosys.core.spreadsheets import XLSX
 from ecosys.investments.services.imports import template_csv, template_xlsx
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LANGUAGES = ("fr", "en", "ar")
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from ecosys.core.errors import NotFound
 from ecosys.core.i18n import localized
+from ecosys.core.spreadsheets import xlsx_bytes
 from ecosys.investments.lifecycle import Status
 from ecosys.monitoring.dashboards import STATUS_LABELS, Dashboard, projects_at_risk
 
@@ -194,16 +192,6 @@ def _at_risk(board: Dashboard, ecosystem: str | None) -> tuple[list[str], list[s
 def workbook(board: Dashboard, key: str, *, ecosystem: str | None = None) -> bytes:
     """Return the table as an Excel workbook: a title row, the headers, then numbers as numbers."""
     table = build(board, key, ecosystem=ecosystem)
-    book = Workbook()
-    sheet = book.create_sheet(table.key, 0)
-    book.remove(book.worksheets[1])
-    sheet.title = table.key
-    sheet.append([f"{board.programme.code} · {table.title} · {board.as_of:%Y-%m} · {board.basis}"])
-    sheet.append(table.headers)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append([round(v, 4) if isinstance(v, float) else v for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    title = f"{board.programme.code} · {table.title} · {board.as_of:%Y-%m} · {board.basis}"
+    rows = [[round(v, 4) if isinstance(v, float) else v for v in row] for row in table.rows]
+    return xlsx_bytes(table.key, [[title], table.headers, *rows], bold_row=2)

@@ -20,13 +20,12 @@ from django.views.decorators.http import require_POST
 from ecosys.core.errors import NotFound, ValidationFailed
 from ecosys.core.http import actor_of, file_response
 from ecosys.core.permissions import actor_can
+from ecosys.core.spreadsheets import XLSX
 from ecosys.monitoring import dashboards, reports, services, tables
 from ecosys.monitoring.charts import path_chart
 from ecosys.monitoring.iati_export import contracts_xml
 from ecosys.programmes.models import Ecosystem, PerformanceContract
 from ecosys.web.views import domain_errors
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _dashboard(request: HttpRequest, code: str) -> dashboards.Dashboard:

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from ecosys.accounts.models import Organisation, User
 from ecosys.core.errors import DomainError, ValidationFailed
 from ecosys.core.permissions import require
+from ecosys.core.spreadsheets import xlsx_bytes
 from ecosys.investments.models import Declaration, ImportBatch, InvestmentProject, Source
 from ecosys.investments.selectors import actor_companies, sees_all_companies
 from ecosys.investments.services.declarations import check_month_closed, check_women, clean_figures, parse_month
@@ -119,18 +120,12 @@ def template_csv(kind: str, language: str = "fr") -> str:
 
 def template_xlsx(kind: str, language: str = "fr") -> bytes:
     """Return an empty XLSX workbook with the column headers in the given language."""
-    from openpyxl import Workbook
-
     headers = HEADERS.get(language, HEADERS["fr"])
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "cnss" if kind == ImportBatch.Kind.CNSS else "declarations"
-    sheet.append([headers[c] for c in COLUMNS[ImportBatch.Kind(kind)]])
-    if language == "ar":
-        sheet.sheet_view.rightToLeft = True
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(
+        "cnss" if kind == ImportBatch.Kind.CNSS else "declarations",
+        [[headers[c] for c in COLUMNS[ImportBatch.Kind(kind)]]],
+        right_to_left=language == "ar",
+    )
 
 
 def file_sha256(path: Path) -> str:
