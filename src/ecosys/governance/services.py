@@ -8,6 +8,7 @@ organisation of the actor sits on the committee); a ministry administrator may a
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any, NotRequired, TypedDict
 
@@ -141,6 +142,7 @@ def committee_create(
     name: str,
     ecosystem: Ecosystem | None = None,
     chair: User | None = None,
+    organisations: Sequence[Organisation] = (),
 ) -> Committee:
     require(actor, "governance.manage")
     if kind not in Committee.Kind.values:
@@ -148,7 +150,12 @@ def committee_create(
     if not name.strip():
         raise ValidationFailed(NAME_REQUIRED, field="name", code="name_required")
     _check_links(programme, ecosystem=ecosystem)
-    return Committee.objects.create(programme=programme, ecosystem=ecosystem, kind=kind, name=name.strip(), chair=chair)
+    committee = Committee.objects.create(
+        programme=programme, ecosystem=ecosystem, kind=kind, name=name.strip(), chair=chair
+    )
+    for organisation in organisations:
+        committee_member_add(actor=actor, committee=committee, organisation=organisation)
+    return committee
 
 
 @transaction.atomic
@@ -215,6 +222,15 @@ def meeting_create(
         for position, entry in enumerate(entries, start=1)
     )
     return meeting
+
+
+@transaction.atomic
+def attendance_record(*, actor: User, meeting: Meeting, present: set[int]) -> None:
+    """Record the attendance of every member of the meeting's committee: present if its id is in ``present``."""
+    require(actor, "governance.meet")
+    _check_member(actor, meeting.committee)
+    for member in meeting.committee.members.all():
+        Attendance.objects.update_or_create(meeting=meeting, member=member, defaults={"present": member.pk in present})
 
 
 @transaction.atomic

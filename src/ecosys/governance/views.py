@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -79,17 +78,15 @@ def committee_new(request: HttpRequest) -> HttpResponse:
         _pick(Organisation.objects.exclude(kind=Organisation.Kind.COMPANY), raw)
         for raw in request.POST.getlist("organisations")
     ]
-    with transaction.atomic():
-        committee = services.committee_create(
-            actor=actor,
-            programme=programme,
-            kind=request.POST.get("kind", ""),
-            name=request.POST.get("name", ""),
-            ecosystem=_pick(Ecosystem.objects.all(), request.POST.get("ecosystem", ""), field="code"),
-            chair=actor,
-        )
-        for organisation in organisations:
-            services.committee_member_add(actor=actor, committee=committee, organisation=organisation)
+    committee = services.committee_create(
+        actor=actor,
+        programme=programme,
+        kind=request.POST.get("kind", ""),
+        name=request.POST.get("name", ""),
+        ecosystem=_pick(Ecosystem.objects.all(), request.POST.get("ecosystem", ""), field="code"),
+        chair=actor,
+        organisations=organisations,
+    )
     return HttpResponseRedirect(reverse("governance:committee", args=[committee.pk]))
 
 
@@ -287,10 +284,8 @@ def attendance_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record who attended: every member of the committee, present when ticked."""
     actor = actor_of(request)
     meeting = selectors.meeting_get(actor=actor, pk=pk)
-    present = set(request.POST.getlist("present"))
-    with transaction.atomic():
-        for member in meeting.committee.members.all():
-            services.attendance_set(actor=actor, meeting=meeting, member=member, present=str(member.pk) in present)
+    present = {int(raw) for raw in request.POST.getlist("present") if raw.isdigit()}
+    services.attendance_record(actor=actor, meeting=meeting, present=present)
     messages.success(request, _("Attendance recorded."))
     return _back_to_meeting(pk)
 
