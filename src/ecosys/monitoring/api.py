@@ -12,9 +12,8 @@ from ninja import Router, Schema, Status
 from ecosys.core.errors import NotFound
 from ecosys.core.http import actor_of, file_response
 from ecosys.monitoring import dashboards, services, tables
-from ecosys.monitoring.iati_export import contracts_xml
+from ecosys.monitoring.iati_export import programme_iati
 from ecosys.monitoring.models import Period, UnlockRequest
-from ecosys.programmes.models import PerformanceContract
 
 router = Router(tags=["monitoring"])
 
@@ -174,9 +173,8 @@ def iati_get(request: HttpRequest, code: str, as_of: str | None = None) -> HttpR
     """The results of the programme's contracts as an IATI 2.03 activities file."""
     programme = dashboards.dashboard_programme(actor=actor_of(request), code=code)
     month = dashboards.parse_month(as_of, default=None) or dashboards.latest_month(programme)
-    contracts = list(PerformanceContract.objects.filter(sector__programme=programme).order_by("code"))
-    content = contracts_xml(contracts, as_of=month)
-    return file_response(content, filename=f"iati-{code}-{month:%Y-%m}.xml", content_type="application/xml")
+    filename, content = programme_iati(programme, as_of=month)
+    return file_response(content, filename=filename, content_type="application/xml")
 
 
 @router.get("/monitoring/{code}/periods", response=list[PeriodOut])

@@ -13,10 +13,8 @@ programme's on-track threshold (% of the milestone), *at risk* from its at-risk 
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from ecosys.monitoring import forecasting, measures
@@ -66,7 +64,6 @@ def achievement(actual: float, goal: float, direction: str) -> float | None:
 
 def compute(programme: Programme, *, as_of: date, basis: str) -> dict[str, Any]:
     """Return the snapshot figures of ``programme`` as of the month ``as_of`` on ``basis``."""
-    started = time.perf_counter()
     as_of = as_of.replace(day=1)
     thresholds = thresholds_of(programme)
     contracts = list(
@@ -82,7 +79,6 @@ def compute(programme: Programme, *, as_of: date, basis: str) -> dict[str, Any]:
     }
     for contract in contracts:
         result["contracts"].append(_contract_figures(contract, as_of, basis, thresholds))
-    result["seconds"] = round(time.perf_counter() - started, 3)
     return result
 
 
@@ -183,7 +179,3 @@ def _contract_figures(
             "seed": forecasting.SEED,
         },
     }
-
-
-def to_decimal_text(value: float | None) -> str:
-    return "" if value is None else str(Decimal(str(round(value, 2))))

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ecosys.accounts.models import Organisation
 from ecosys.monitoring import iati, measures
-from ecosys.programmes.models import PerformanceContract, Target
+from ecosys.programmes.models import PerformanceContract, Programme, Target
 
 ORGANISATION_TYPE = {"ministry": "10", "federation": "21", "fund": "10", "company": "70"}  # IATI OrganisationType
 ROLE = {"ministry": iati.OrganisationRole.FUNDING, "fund": iati.OrganisationRole.FUNDING}
@@ -118,5 +118,8 @@ def contract_activity(contract: PerformanceContract, *, as_of: date) -> iati.Act
     )
 
 
-def contracts_xml(contracts: list[PerformanceContract], *, as_of: date) -> bytes:
-    return iati.activities_xml([contract_activity(c, as_of=as_of) for c in contracts], timezone.now())
+def programme_iati(programme: Programme, *, as_of: date) -> tuple[str, bytes]:
+    """Return the file name and the IATI 2.03 activities file of the programme's contracts."""
+    contracts = PerformanceContract.objects.filter(sector__programme=programme).order_by("code")
+    content = iati.activities_xml([contract_activity(c, as_of=as_of) for c in contracts], timezone.now())
+    return f"iati-{programme.code}-{as_of:%Y-%m}.xml", content

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -12,19 +12,20 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecosys.core.errors import NotFound, ValidationFailed
 from ecosys.core.http import actor_of, file_response
+from ecosys.core.numbers import to_decimal
 from ecosys.core.permissions import actor_can
 from ecosys.core.spreadsheets import XLSX
 from ecosys.monitoring import dashboards, reports, services, tables
 from ecosys.monitoring.charts import path_chart
-from ecosys.monitoring.iati_export import contracts_xml
-from ecosys.programmes.models import Ecosystem, PerformanceContract
+from ecosys.monitoring.iati_export import programme_iati
+from ecosys.programmes.models import Ecosystem
 from ecosys.web.views import domain_errors
 
 
@@ -56,7 +57,7 @@ def programme_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "monitoring/programme.html",
         {
             "board": board,
-            **_programme_body(board),
+            **_snapshot_html(board, "programme", lambda: _render_programme_body(board)),
             "periods": dashboards.periods_of(board.programme),
             "can_lock": actor_can(actor, "period.lock"),
             "can_configure": actor_can(actor, "monitoring.configure"),
@@ -64,18 +65,20 @@ def programme_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _programme_body(board: dashboards.Dashboard) -> dict[str, str]:
-    """Render the figures of a snapshot once per language and keep the HTML as long as the snapshot.
+def _snapshot_html(
+    board: dashboards.Dashboard, page: str, render_parts: Callable[[], dict[str, str]]
+) -> dict[str, SafeString]:
+    """Render the figures of a snapshot once per page and language; keep the HTML as long as the snapshot.
 
-    The body holds no per-person content (forms, tokens): the cache key is the snapshot's version.
+    These parts hold no per-person content (forms, tokens): the cache key is the snapshot's version.
     """
     snapshot = board.snapshot
-    key = f"monitoring:programme:{snapshot.pk}:{snapshot.computed_at.timestamp()}:{get_language()}"
+    key = f"monitoring:{page}:{snapshot.pk}:{snapshot.computed_at.timestamp()}:{get_language()}"
     parts: dict[str, str] | None = cache.get(key)
     if parts is None:
-        parts = _render_programme_body(board)
+        parts = render_parts()
         cache.set(key, parts, timeout=24 * 3600)
-    return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 - rendered by us above
+    return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 - rendered by us
 
 
 def _render_programme_body(board: dashboards.Dashboard) -> dict[str, str]:
@@ -114,25 +117,19 @@ def ecosystem_dashboard(request: HttpRequest, code: str, ecosystem: str) -> Http
         raise NotFound(dashboards.NOT_FOUND)
     if request.GET.get("table"):
         return _xlsx(request, board, request.GET["table"], ecosystem=ecosystem)
-    snapshot = board.snapshot
-    key = f"monitoring:ecosystem:{ecosystem}:{snapshot.pk}:{snapshot.computed_at.timestamp()}:{get_language()}"
-    body: str | None = cache.get(key)
-    if body is None:
-        body = _render_ecosystem_body(board, ecosystem)
-        cache.set(key, body, timeout=24 * 3600)
     return render(
         request,
         "monitoring/ecosystem.html",
         {
             "board": board,
             "ecosystem": eco,
-            "body": mark_safe(body),  # noqa: S308 - rendered by us from the snapshot
+            **_snapshot_html(board, f"ecosystem:{ecosystem}", lambda: _render_ecosystem_body(board, ecosystem)),
             "tables": [tables.build(board, "at_risk", ecosystem=ecosystem)],  # live: milestones change any day
         },
     )
 
 
-def _render_ecosystem_body(board: dashboards.Dashboard, ecosystem: str) -> str:
+def _render_ecosystem_body(board: dashboards.Dashboard, ecosystem: str) -> dict[str, str]:
     rows: list[dict[str, Any]] = []
     for contract in board.figures["contracts"]:
         for row in contract["table"]:
@@ -149,7 +146,7 @@ def _render_ecosystem_body(board: dashboards.Dashboard, ecosystem: str) -> str:
         "rows": rows,
         "tables": [tables.build(board, key, ecosystem=ecosystem) for key in ("ecosystems", "kpis", "gender")],
     }
-    return render_to_string("monitoring/_ecosystem_body.html", context)
+    return {"body": render_to_string("monitoring/_ecosystem_body.html", context)}
 
 
 def _back(request: HttpRequest, code: str) -> HttpResponseRedirect:
@@ -159,10 +156,10 @@ def _back(request: HttpRequest, code: str) -> HttpResponseRedirect:
 @login_required
 @domain_errors
 def iati_download(request: HttpRequest, code: str) -> HttpResponse:
-    board = _dashboard(request, code)
-    contracts = list(PerformanceContract.objects.filter(sector__programme=board.programme).order_by("code"))
-    content = contracts_xml(contracts, as_of=board.as_of)
-    return file_response(content, filename=f"iati-{code}-{board.as_of:%Y-%m}.xml", content_type="application/xml")
+    programme = dashboards.dashboard_programme(actor=actor_of(request), code=code)
+    month = dashboards.parse_month(request.GET.get("as_of"), default=None) or dashboards.latest_month(programme)
+    filename, content = programme_iati(programme, as_of=month)
+    return file_response(content, filename=filename, content_type="application/xml")
 
 
 @login_required
@@ -208,12 +205,8 @@ def unlock_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @domain_errors
 def thresholds_set(request: HttpRequest, code: str) -> HttpResponse:
     programme = dashboards.dashboard_programme(actor=actor_of(request), code=code)
-    try:
-        on_track = Decimal(request.POST.get("on_track_percent", "").replace(",", "."))
-        at_risk = Decimal(request.POST.get("at_risk_percent", "").replace(",", "."))
-    except InvalidOperation:
-        messages.error(request, str(services.THRESHOLD_RANGE))
-        return _back(request, code)
+    on_track = to_decimal(request.POST.get("on_track_percent", ""), field="on_track_percent")
+    at_risk = to_decimal(request.POST.get("at_risk_percent", ""), field="at_risk_percent")
     services.thresholds_set(
         actor=actor_of(request), programme=programme, on_track_percent=on_track, at_risk_percent=at_risk
     )
