@@ -97,14 +97,16 @@ def dashboard(*, actor: User, code: str, as_of: date | None = None, basis: str =
     return Dashboard(programme=programme, snapshot=snapshot, as_of=as_of, basis=basis)
 
 
-def projects_at_risk(*, ecosystem: Ecosystem, as_of: date) -> list[dict[str, Any]]:
-    """Projects of the ecosystem late on a planned milestone by ``as_of``, suspended, or stuck.
+def projects_at_risk(*, ecosystems: list[str], as_of: date) -> list[dict[str, Any]]:
+    """Projects of the ecosystems (codes) late on a planned milestone by ``as_of``, or suspended.
 
     Late: a milestone planned by ``as_of`` and not reached by then; the lateness in months is
     shown, largest first.
     """
     rows: dict[int, dict[str, Any]] = {}
-    projects = InvestmentProject.objects.filter(ecosystem=ecosystem).exclude(status__in=["completed", "abandoned"])
+    projects = InvestmentProject.objects.filter(ecosystem__code__in=ecosystems).exclude(
+        status__in=["completed", "abandoned"]
+    )
     for project in projects.filter(status="suspended").select_related("company"):
         rows[project.pk] = {"project": project, "reason": _("suspended"), "months_late": None}
     milestones = ProjectMilestone.objects.filter(project__in=projects, planned_date__lte=as_of).select_related(

@@ -179,13 +179,11 @@ def _weights(board: Dashboard, ecosystem: str | None) -> tuple[list[str], list[s
 
 def _at_risk(board: Dashboard, ecosystem: str | None) -> tuple[list[str], list[str], list[list[Any]]]:
     headers = [_("Project"), _("Company"), _("Reason"), _("Months late")]
+    codes = [ecosystem] if ecosystem else list(board.ecosystems)
     rows = []
-    for code, eco in board.ecosystems.items():
-        if ecosystem and code != ecosystem:
-            continue
-        for row in projects_at_risk(ecosystem=eco, as_of=board.as_of):
-            project = row["project"]
-            rows.append([f"{project.code} · {project.name}", project.company.name, row["reason"], row["months_late"]])
+    for row in projects_at_risk(ecosystems=codes, as_of=board.as_of):
+        project = row["project"]
+        rows.append([f"{project.code} · {project.name}", project.company.name, row["reason"], row["months_late"]])
     return headers, ["text", "text", "text", "number"], rows
 
 
