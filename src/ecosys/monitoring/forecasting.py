@@ -26,7 +26,7 @@ import numpy as np
 from django.utils import timezone
 
 from ecosys.analytics import forecast as fc
-from ecosys.investments.models import InvestmentProject, ProjectEvent, ProjectMilestone
+from ecosys.investments.models import InvestmentProject, ProjectEvent, ProjectMilestone, ProjectPlanYear
 
 KPIS = ("JOBS_CREATED", "TURNOVER_ADD", "VALUE_ADDED_ADD", "TRADE_BALANCE_GAIN")
 N_SCENARIOS, SEED = 10_000, 20150101
@@ -64,6 +64,16 @@ class PipelineForecast:
     mean_delay_months: float
     delay_observations: int
     kpis: dict[str, KpiForecast]
+
+
+def _plan_values(row: ProjectPlanYear) -> list[float]:
+    """A plan year's contribution to each of ``KPIS``, in that order."""
+    return [
+        float(row.jobs),
+        float(row.turnover_mad),
+        float(row.value_added_mad),
+        float(row.exports_mad + row.import_substitution_mad),
+    ]
 
 
 def _end_of(month: date) -> datetime:
@@ -121,25 +131,11 @@ def pipeline_forecast(
         for year, row in plan.items():
             if not first_year <= year <= horizon_year:
                 continue
-            values = [
-                float(row.jobs),
-                float(row.turnover_mad),
-                float(row.value_added_mad),
-                float(row.exports_mad + row.import_substitution_mad),
-            ]
+            values = _plan_values(row)
             if stage in fc.PRODUCING:
                 if year <= as_of.year:
                     continue
-                before = (
-                    [0.0] * 4
-                    if done is None
-                    else [
-                        float(done.jobs),
-                        float(done.turnover_mad),
-                        float(done.value_added_mad),
-                        float(done.exports_mad + done.import_substitution_mad),
-                    ]
-                )
+                before = [0.0] * len(KPIS) if done is None else _plan_values(done)
                 values = [max(0.0, v - b) for v, b in zip(values, before, strict=True)]
             contributions[i, :, year - first_year] = values
     base = np.array([actuals.get(k, 0.0) for k in KPIS])
