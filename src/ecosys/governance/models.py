@@ -132,12 +132,9 @@ class Meeting(TimeStamped):
         return f"{self.committee} · {self.held_on:%Y-%m-%d}"
 
 
-class AgendaItem(models.Model):
-    """A point of a meeting's agenda, optionally about a contract, a KPI target or a project."""
+class AboutContract(models.Model):
+    """What an agenda item or an initiative is about: a contract, one of its KPI targets, a project."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("meeting"))
-    position = models.PositiveSmallIntegerField(_("position"))
-    title = models.CharField(_("title"), max_length=300)
     contract = models.ForeignKey(
         "programmes.PerformanceContract",
         null=True,
@@ -157,6 +154,17 @@ class AgendaItem(models.Model):
         related_name="+",
         verbose_name=_("project"),
     )
+
+    class Meta:
+        abstract = True
+
+
+class AgendaItem(AboutContract):
+    """A point of a meeting's agenda, optionally about a contract, a KPI target or a project."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("meeting"))
+    position = models.PositiveSmallIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=300)
     reference = models.CharField(
         _("reference"),
         max_length=100,
@@ -208,7 +216,7 @@ class Decision(TimeStamped):
         return f"{self.meeting} · {self.position}"
 
 
-class Initiative(TimeStamped):
+class Initiative(AboutContract, TimeStamped):
     """Something a committee asked an organisation to do by a date, followed until done or dropped."""
 
     class Status(models.TextChoices):
@@ -245,17 +253,6 @@ class Initiative(TimeStamped):
     due_date = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
     drop_reason = models.TextField(_("reason for dropping"), blank=True)
-    contract = models.ForeignKey(
-        "programmes.PerformanceContract",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("contract"),
-    )
-    target = models.ForeignKey(
-        "programmes.Target", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("KPI")
-    )
     ecosystem = models.ForeignKey(
         "programmes.Ecosystem",
         null=True,
@@ -263,14 +260,6 @@ class Initiative(TimeStamped):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("ecosystem"),
-    )
-    project = models.ForeignKey(
-        "investments.InvestmentProject",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("project"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
