@@ -348,6 +348,8 @@ WEB_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
     ("GET",  "investments:jobs",               "another company",
      "investments.view_all",   (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
     # monitoring: dashboards (staff), validated quarters (four eyes on unlocking), thresholds
+    ("GET",  "monitoring:home",                "",
+     "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
     ("GET",  "monitoring:programme",           "",
      "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
     ("GET",  "monitoring:ecosystem",           "",
@@ -1110,6 +1112,8 @@ def _monitoring_api_call(world: World, method: str, path: str) -> Call:
 def _monitoring_web_call(world: World, name: str) -> Call:
     code = world.contract.sector.programme.code
     back = reverse("monitoring:programme", kwargs={"code": code}) + "#periods"
+    if name == "monitoring:home":
+        return Call(reverse(name), success_url=reverse("monitoring:programme", kwargs={"code": code}))
     if name == "monitoring:programme":
         return Call(reverse(name, kwargs={"code": code}) + "?as_of=2018-12")
     if name == "monitoring:iati":

@@ -80,6 +80,11 @@ def parse_month(raw: str | None, default: date | None) -> date | None:
         raise ValidationFailed(BAD_MONTH, field="as_of", code="bad_month") from None
 
 
+def programme_first(*, actor: User) -> Programme | None:
+    require(actor, "monitoring.view")
+    return Programme.objects.order_by("pk").first()
+
+
 def dashboard_programme(*, actor: User, code: str) -> Programme:
     require(actor, "monitoring.view")
     programme = Programme.objects.filter(code=code).first()

@@ -5,6 +5,7 @@ from ecosys.monitoring import views
 app_name = "monitoring"
 
 urlpatterns = [
+    path("monitoring/", views.monitoring_home, name="home"),
     path("monitoring/<slug:code>/", views.programme_dashboard, name="programme"),
     path("monitoring/<slug:code>/ecosystems/<slug:ecosystem>/", views.ecosystem_dashboard, name="ecosystem"),
     path("monitoring/<slug:code>/iati.xml", views.iati_download, name="iati"),

@@ -47,6 +47,16 @@ def _xlsx(request: HttpRequest, board: dashboards.Dashboard, name: str, ecosyste
 
 @login_required
 @domain_errors
+def monitoring_home(request: HttpRequest) -> HttpResponse:
+    """The dashboard of the first programme (the menu links here)."""
+    programme = dashboards.programme_first(actor=actor_of(request))
+    if programme is None:
+        return render(request, "web/empty.html")
+    return HttpResponseRedirect(reverse("monitoring:programme", args=[programme.code]))
+
+
+@login_required
+@domain_errors
 def programme_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     board = _dashboard(request, code)
     if request.GET.get("table"):

@@ -12,13 +12,5 @@ from ecosys.core.permissions import actor_can, actor_roles
 def ecosys(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     roles = sorted(role.label for role in actor_roles(user)) if user is not None else []
-    return {"ecosys_roles": roles, "perms_monitoring": _monitoring_programme(user)}
-
-
-def _monitoring_programme(user: Any) -> str:
-    """Return the code of the programme whose dashboard the menu links to ('' when not allowed)."""
-    if user is None or not actor_can(user, "monitoring.view"):
-        return ""
-    from ecosys.programmes.models import Programme
-
-    return Programme.objects.order_by("pk").values_list("code", flat=True).first() or ""
+    # From the roles already read for the line above: no query on every page.
+    return {"ecosys_roles": roles, "can_monitor": user is not None and actor_can(user, "monitoring.view")}
