@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "ecosys.investments",
     "ecosys.monitoring",
     "ecosys.governance",
+    "ecosys.incentives",
     "ecosys.web",
 ]
 

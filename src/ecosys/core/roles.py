@@ -72,4 +72,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "governance.meet": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER, R.ECOSYSTEM_MANAGER}),
     # Moving an initiative and noting its progress: its owners and the committee's members.
     "initiative.update": frozenset({R.MINISTRY_ADMIN, R.FEDERATION_OFFICER, R.ECOSYSTEM_MANAGER, R.COMPANY_USER}),
+    # Grants: schemes are public; company users see their own applications only (selectors).
+    "incentives.view": ALL_ROLES,
+    "incentives.view_all": STAFF_ROLES,
+    # Writing scheme versions (rules, validity, uncertain values) and the envelopes of a programme.
+    "scheme.manage": frozenset({R.MINISTRY_ADMIN, R.FUND_OFFICER}),
+    "envelope.manage": frozenset({R.MINISTRY_ADMIN}),
+    # Applying for a project: its company, or the fund on its behalf.
+    "grant.apply": frozenset({R.MINISTRY_ADMIN, R.COMPANY_USER, R.FUND_OFFICER}),
+    # Reviewing, deciding (a second fund officer), signing, checking proofs, releasing tranches, clawing back.
+    "grant.review": frozenset({R.MINISTRY_ADMIN, R.FUND_OFFICER}),
+    "grant.decide": frozenset({R.MINISTRY_ADMIN, R.FUND_OFFICER}),
+    "grant.pay": frozenset({R.MINISTRY_ADMIN, R.FUND_OFFICER}),
+    # The what-if simulator reads the whole pipeline.
+    "grant.simulate": STAFF_ROLES,
 }
