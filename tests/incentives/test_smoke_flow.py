@@ -17,3 +17,13 @@ def test_flow(envelope, fdii, project, company_user, reviewer, decider):
     app = services.application_decide(actor=decider, application=app, approve=True)
     assert app.status == Application.Status.APPROVED
     assert Envelope.objects.get().committed_mad == Decimal("18000000")
+
+
+def test_simulation(envelope, fdii, project, make_user):
+    from ecosys.core.roles import Role
+    from ecosys.incentives.simulation import simulation_run
+
+    analyst = make_user(Role.MINISTRY_ANALYST)
+    result = simulation_run(actor=analyst, programme=envelope.programme, version=fdii.versions.get())
+    assert result.simulation.envelope == Decimal("630000000")
+    assert [p.key for p in result.simulation.projects] == [project.code]
