@@ -374,6 +374,10 @@ WEB_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      "governance.manage",      (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
     ("GET",  "governance:committee",           "a committee the actor does not sit on",
      "governance.view",        (AUTH, OK,  OK,  HID, HID, HID, HID, HID, OK)),
+    ("POST", "governance:member_add",          "a committee the actor does not sit on",
+     "governance.manage",      (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("POST", "governance:chair_set",           "a committee the actor does not sit on",
+     "governance.manage",      (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
     ("POST", "governance:meeting_create",      "a committee the actor does not sit on",
      "governance.meet",        (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
     ("POST", "governance:initiative_create",   "a committee the actor does not sit on",
@@ -998,10 +1002,24 @@ def _governance_web_call(world: World, name: str) -> Call:
         committee_member_add(actor=world.proposer, committee=committee, organisation=organisation)
     if name == "governance:committee":
         return Call(reverse(name, kwargs={"pk": committee.pk}))
+    if name == "governance:member_add":
+        return Call(
+            reverse(name, kwargs={"pk": committee.pk}),
+            {"data": {"organisation": str(world.proposer.memberships.get().organisation_id)}},
+            lambda: committee.members.count(),
+            reverse("governance:committee", kwargs={"pk": committee.pk}),
+        )
+    if name == "governance:chair_set":
+        return Call(
+            reverse(name, kwargs={"pk": committee.pk}),
+            {"data": {"chair": ""}},
+            lambda: Committee.objects.get(pk=committee.pk).chair_id,
+            reverse("governance:committee", kwargs={"pk": committee.pk}),
+        )
     if name == "governance:meeting_create":
         return Call(
             reverse(name, kwargs={"pk": committee.pk}),
-            {"data": {"held_on": "2018-12-10", "title": "Comité de décembre", "agenda": "Emplois\nFoncier"}},
+            {"data": {"held_on": "2018-12-10", "title": "Comité", "agenda-0-title": "Emplois", "agenda-1-title": "Foncier"}},
             lambda: Meeting.objects.count(),
             lambda: reverse("governance:meeting", kwargs={"pk": Meeting.objects.latest("pk").pk}),
         )
@@ -1298,6 +1316,8 @@ FORM_KWARGS: dict[str, dict[str, Any]] = {
     "monitoring:thresholds": {"code": "pai-2014-2020"},
     "monitoring:report_request": {"code": "pai-2014-2020"},
     "governance:committee_new": {},
+    "governance:member_add": {"pk": 1},
+    "governance:chair_set": {"pk": 1},
     "governance:meeting_create": {"pk": 1},
     "governance:initiative_create": {"pk": 1},
     "governance:minutes_write": {"pk": 1},

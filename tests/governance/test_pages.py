@@ -44,7 +44,12 @@ def test_a_member_holds_a_meeting_writes_and_approves_its_minutes_and_prints_the
     client = client_for(officer)
     response = client.post(
         f"/governance/committees/{committee.pk}/meetings",
-        {"held_on": "2018-12-10", "title": "Comité de décembre", "agenda": "Emplois vérifiés\nFoncier"},
+        {
+            "held_on": "2018-12-10",
+            "title": "Comité de décembre",
+            "agenda-0-title": "Emplois vérifiés",
+            "agenda-2-title": "Foncier",
+        },
     )
     meeting = Meeting.objects.get()
     assert response["Location"] == f"/governance/meetings/{meeting.pk}/"
@@ -150,3 +155,81 @@ def test_the_ministry_creates_a_committee_with_its_members_and_chairs_it(imm, ma
     assert (committee.chair, committee.ecosystem.code, committee.kind) == (admin, "IMM-VAL", "technical")
     assert set(committee.members.values_list("organisation__acronym", flat=True)) == {"FIMME", "MICIEN"}
     assert refused.status_code == 302 and Committee.objects.count() == 1
+
+
+def test_each_agenda_item_may_point_at_a_kpi_a_project_a_grant_application_or_a_land_request(
+    committee, officer, client_for, imm
+):
+    from ecosys.incentives.models import Application, Scheme
+    from ecosys.incentives.services import application_create, envelopes_from_commitments
+    from ecosys.programmes.models import Ecosystem
+    from tests.investments.factories import ProjectFactory
+
+    envelopes_from_commitments(imm.sector.programme)
+    project = ProjectFactory(ecosystem=Ecosystem.objects.get(code="IMM-VAL"))
+    application = application_create(
+        actor=make_fund_officer(),
+        project=project,
+        scheme=Scheme.objects.get(key="fdii_2015"),
+        facts={"investment": {"equipment": "60000000"}, "stable_jobs": 80, "agreement_signed": True},
+    )
+    jobs = imm.targets.get(indicator__code="JOBS_CREATED")
+    client = client_for(officer)
+    url = f"/governance/committees/{committee.pk}/meetings"
+    base = {"held_on": "2018-12-10", "title": "Comité de décembre"}
+    refused = client.post(url, {**base, "agenda-0-title": "Subvention", "agenda-0-application": "G-1999-00001"})
+    assert refused.status_code == 302 and Meeting.objects.count() == 0  # an unknown reference: nothing written
+
+    client.post(
+        url,
+        {
+            **base,
+            "agenda-0-title": "Emplois",
+            "agenda-0-target": str(jobs.pk),
+            "agenda-1-title": "Projet",
+            "agenda-1-project": project.code,
+            "agenda-2-title": "Subvention",
+            "agenda-2-application": application.reference,
+            "agenda-3-title": "Foncier",
+            "agenda-3-reference": "LR-2018-004",
+        },
+    )
+    meeting = Meeting.objects.get()
+    items = list(meeting.agenda.order_by("position"))
+    assert [(i.target, i.contract, i.project, i.application, i.reference) for i in items] == [
+        (jobs, imm, None, None, ""),
+        (None, None, project, None, ""),
+        (None, None, None, application, ""),
+        (None, None, None, None, "LR-2018-004"),
+    ]
+    page = client.get(f"/governance/meetings/{meeting.pk}/").content.decode()
+    assert f'href="/projects/{project.code}/"' in page
+    assert application.reference in page and "LR-2018-004" in page
+    assert Application.objects.count() == 1
+
+
+def make_fund_officer():
+    from tests.factories import user_with_role
+
+    return user_with_role(Role.FUND_OFFICER)
+
+
+def test_the_ministry_adds_a_member_and_changes_the_chair_from_the_committee_page(
+    committee, officer, client_for, make_user, fimme
+):
+    admin = make_user(Role.MINISTRY_ADMIN)
+    colleague = make_user(Role.FEDERATION_OFFICER, organisation=fimme)
+    client = client_for(admin)
+    url = f"/governance/committees/{committee.pk}"
+    client.post(f"{url}/members", {"organisation": str(fimme.pk), "user": colleague.username})
+    assert committee.members.filter(organisation=fimme, user=colleague).exists()
+
+    refused = client.post(f"{url}/chair", {"chair": str(make_user(Role.AUDITOR).pk)})
+    committee.refresh_from_db()
+    assert refused.status_code == 302 and committee.chair != colleague
+
+    client.post(f"{url}/chair", {"chair": str(colleague.pk)})
+    committee.refresh_from_db()
+    assert committee.chair == colleague
+    page = client.get(f"{url}/").content.decode()
+    assert "Change the chair" in page and "Add the member" in page

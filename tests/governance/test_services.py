@@ -6,7 +6,7 @@ import copy
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ecosys.accounts.models import Organisation
 from ecosys.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -242,3 +242,44 @@ def test_a_company_user_sees_only_the_initiatives_that_concern_their_company(com
     user = make_user(Role.COMPANY_USER, organisation=company)
     assert set(selectors.initiative_list(actor=user)) == {owned, about_project}
     assert not selectors.committee_list(actor=user).exists()
+
+
+def test_each_person_is_reminded_in_their_own_language(committee, officer, admin, fimme, mailoutbox):
+    officer.email, officer.preferred_language = "officer@fimme.ma", "ar"
+    officer.save()
+    admin.email, admin.preferred_language = "admin@micien.gov.ma", "fr"
+    admin.save()
+    action = initiative(committee, officer, fimme, due_in=3)
+
+    services.reminders_send()
+
+    by_address = {mail.to[0]: mail for mail in mailoutbox}
+    with translation.override("ar"):
+        arabic = str(services.REMINDER_SUBJECT[Notification.Kind.DUE_SOON]).split("%")[0].strip()
+    with translation.override("fr"):
+        french = str(services.REMINDER_SUBJECT[Notification.Kind.DUE_SOON]).split("%")[0].strip()
+    assert arabic and french and arabic != french
+    assert by_address["officer@fimme.ma"].subject.startswith(arabic)
+    assert by_address["admin@micien.gov.ma"].subject.startswith(french)
+    assert action.title in by_address["officer@fimme.ma"].body
+
+
+def test_the_chair_is_a_person_sitting_on_the_committee(committee, officer, admin, make_user):
+    outsider = make_user(Role.FEDERATION_OFFICER)
+    with pytest.raises(ValidationFailed) as refused:
+        services.committee_chair_set(actor=admin, committee=committee, chair=outsider)
+    assert refused.value.message == services.CHAIR_NOT_MEMBER
+    committee.refresh_from_db()
+    assert committee.chair == admin
+
+    member = services.committee_member_add(
+        actor=admin, committee=committee, organisation=outsider.memberships.get().organisation, user=outsider
+    )
+    services.committee_chair_set(actor=admin, committee=committee, chair=outsider)
+    committee.refresh_from_db()
+    assert committee.chair == outsider and member.user == outsider
+    with pytest.raises(PermissionDenied):
+        services.committee_chair_set(actor=make_user(Role.ECOSYSTEM_MANAGER), committee=committee, chair=officer)
+    services.committee_chair_set(actor=officer, committee=committee, chair=officer)  # the federation manages too
+    committee.refresh_from_db()
+    assert committee.chair == officer

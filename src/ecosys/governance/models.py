@@ -160,16 +160,25 @@ class AboutContract(models.Model):
 
 
 class AgendaItem(AboutContract):
-    """A point of a meeting's agenda, optionally about a contract, a KPI target or a project."""
+    """A point of a meeting's agenda, optionally about a contract, a KPI target, a project, a grant
+    application or a land request."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("meeting"))
     position = models.PositiveSmallIntegerField(_("position"))
     title = models.CharField(_("title"), max_length=300)
+    application = models.ForeignKey(
+        "incentives.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("grant application"),
+    )
     reference = models.CharField(
         _("reference"),
         max_length=100,
         blank=True,
-        help_text=_("A grant application or land request number."),
+        help_text=_("A land request number."),
     )
     history = HistoricalRecords()
 

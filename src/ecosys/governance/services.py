@@ -35,6 +35,7 @@ from ecosys.governance.models import (
     ProgressNote,
 )
 from ecosys.governance.selectors import actor_organisation_ids, is_committee_member, is_ministry_admin
+from ecosys.incentives.models import Application
 from ecosys.investments.models import InvestmentProject
 from ecosys.monitoring.models import Snapshot
 from ecosys.monitoring.services import snapshot_for
@@ -47,6 +48,8 @@ CONTRACT_OF_ANOTHER_PROGRAMME = _("This contract belongs to another programme.")
 TARGET_OF_ANOTHER_CONTRACT = _("This KPI belongs to another contract.")
 TARGET_OF_ANOTHER_PROGRAMME = _("This KPI belongs to another programme.")
 PROJECT_OF_ANOTHER_PROGRAMME = _("This project belongs to another programme.")
+APPLICATION_OF_ANOTHER_PROGRAMME = _("This grant application is for a project of another programme.")
+CHAIR_NOT_MEMBER = _("The chair must represent one of the committee's member organisations.")
 USER_NOT_IN_ORGANISATION = _("This person does not act for this organisation.")
 ALREADY_MEMBER = _("This organisation (or person) already sits on the committee.")
 NOT_A_MEMBER = _("Only the committee's members may do this.")
@@ -86,6 +89,7 @@ class AgendaEntry(TypedDict):
     contract: NotRequired[PerformanceContract | None]
     target: NotRequired[Target | None]
     project: NotRequired[InvestmentProject | None]
+    application: NotRequired[Application | None]
     reference: NotRequired[str]
 
 
@@ -105,8 +109,10 @@ def _check_links(
     target: Target | None = None,
     ecosystem: Ecosystem | None = None,
     project: InvestmentProject | None = None,
+    application: Application | None = None,
 ) -> None:
-    """Refuse links to another programme's contract, KPI, ecosystem or project (or a KPI of another contract)."""
+    """Refuse links to another programme's contract, KPI, ecosystem, project or grant application (or a KPI of
+    another contract)."""
     if ecosystem is not None and ecosystem.sector.programme_id != programme.pk:
         raise ValidationFailed(ECOSYSTEM_OF_ANOTHER_PROGRAMME, field="ecosystem", code="ecosystem_programme")
     if contract is not None and contract.sector.programme_id != programme.pk:
@@ -118,6 +124,8 @@ def _check_links(
             raise ValidationFailed(TARGET_OF_ANOTHER_PROGRAMME, field="target", code="target_programme")
     if project is not None and project.ecosystem.sector.programme_id != programme.pk:
         raise ValidationFailed(PROJECT_OF_ANOTHER_PROGRAMME, field="project", code="project_programme")
+    if application is not None and application.project.ecosystem.sector.programme_id != programme.pk:
+        raise ValidationFailed(APPLICATION_OF_ANOTHER_PROGRAMME, field="application", code="application_programme")
 
 
 def kpi_month(held_on: date, today: date) -> date:
@@ -171,6 +179,17 @@ def committee_member_add(
     return CommitteeMember.objects.create(committee=committee, organisation=organisation, user=user)
 
 
+@transaction.atomic
+def committee_chair_set(*, actor: User, committee: Committee, chair: User | None) -> Committee:
+    """Name the committee's chair (a person representing one of its members), or leave the chair empty."""
+    require(actor, "governance.manage")
+    if chair is not None and not committee.members.filter(user=chair).exists():
+        raise ValidationFailed(CHAIR_NOT_MEMBER, field="chair", code="chair_not_member")
+    committee.chair = chair
+    committee.save(update_fields=["chair", "updated_at"])
+    return committee
+
+
 # -- meetings -----------------------------------------------------------------------------------------------------
 
 
@@ -199,6 +218,7 @@ def meeting_create(
             contract=entry.get("contract"),
             target=entry.get("target"),
             project=entry.get("project"),
+            application=entry.get("application"),
         )
     as_of = kpi_month(held_on, today or timezone.localdate())
     snapshot = snapshot_for(programme=committee.programme, as_of=as_of, basis=Snapshot.Basis.VERIFIED)
@@ -217,6 +237,7 @@ def meeting_create(
             contract=entry.get("contract"),
             target=entry.get("target"),
             project=entry.get("project"),
+            application=entry.get("application"),
             reference=(entry.get("reference") or "").strip(),
         )
         for position, entry in enumerate(entries, start=1)

@@ -16,20 +16,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ecosys.accounts.models import Organisation
+from ecosys.accounts.models import Organisation, User
 from ecosys.core.errors import ValidationFailed
 from ecosys.core.http import actor_of, file_response
 from ecosys.core.permissions import actor_can, require
 from ecosys.core.spreadsheets import XLSX, xlsx_bytes
 from ecosys.governance import selectors, services
 from ecosys.governance.models import Committee, Initiative
+from ecosys.incentives.models import Application
 from ecosys.investments.models import InvestmentProject
 from ecosys.programmes.models import Ecosystem, Programme, Target
 from ecosys.web.views import domain_errors
 
 BAD_DATE = gettext_lazy("Enter a date as YYYY-MM-DD.")
-LINK_UNKNOWN = gettext_lazy("Choose a contract KPI or a project from the list.")
+LINK_UNKNOWN = gettext_lazy("No such KPI, project or grant application: choose one from the list or check the code.")
 PROGRAMME_REQUIRED = gettext_lazy("Choose the programme of the committee.")
+ORGANISATION_REQUIRED = gettext_lazy("Choose the organisation.")
 
 
 def _date(raw: str, field: str) -> date | None:
@@ -128,6 +130,9 @@ def committee_page(request: HttpRequest, pk: int) -> HttpResponse:
             "initiatives": initiatives,
             "follow": selectors.follow_up(actor=actor, committee=committee),
             "can_meet": can_meet,
+            "can_manage": actor_can(actor, "governance.manage"),
+            "all_organisations": Organisation.objects.order_by("name") if actor_can(actor, "governance.manage") else [],
+            "agenda_rows": range(AGENDA_ROWS),
             "organisations": Organisation.objects.filter(pk__in=committee.members.values("organisation_id")).order_by(
                 "name"
             ),
@@ -142,18 +147,41 @@ def committee_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Seat an organisation on the committee, represented by a named person (a user of it) or as such."""
+    actor = actor_of(request)
+    committee = selectors.committee_get(actor=actor, pk=pk)
+    organisation = _pick(Organisation.objects.all(), request.POST.get("organisation", ""))
+    if organisation is None:
+        raise ValidationFailed(ORGANISATION_REQUIRED, field="organisation", code="organisation_required")
+    person = _pick(User.objects.filter(is_active=True), request.POST.get("user", ""), "username")
+    services.committee_member_add(actor=actor, committee=committee, organisation=organisation, user=person)
+    messages.success(request, _("Member added."))
+    return HttpResponseRedirect(reverse("governance:committee", args=[committee.pk]))
+
+
+@login_required
+@require_POST
+@domain_errors
+def chair_set(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    committee = selectors.committee_get(actor=actor, pk=pk)
+    chair = _pick(User.objects.filter(is_active=True), request.POST.get("chair", ""))
+    services.committee_chair_set(actor=actor, committee=committee, chair=chair)
+    messages.success(request, _("Chair changed."))
+    return HttpResponseRedirect(reverse("governance:committee", args=[committee.pk]))
+
+
+@login_required
+@require_POST
+@domain_errors
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     committee = selectors.committee_get(actor=actor, pk=pk)
     held_on = _date(request.POST.get("held_on", ""), "held_on")
     if held_on is None:
         raise ValidationFailed(BAD_DATE, field="held_on", code="bad_date")
-    agenda: list[dict[str, Any]] = [
-        {"title": line.strip()} for line in request.POST.get("agenda", "").splitlines() if line.strip()
-    ]
-    target = _pick(Target.objects.select_related("contract"), request.POST.get("target", ""))
-    if target is not None and agenda:  # the first item is about the KPI chosen
-        agenda[0].update(contract=target.contract, target=target)
+    agenda = _agenda_rows(request)
     meeting = services.meeting_create(
         actor=actor,
         committee=committee,
@@ -184,6 +212,37 @@ def initiative_create(request: HttpRequest, pk: int) -> HttpResponse:
         project=_pick(InvestmentProject.objects.all(), request.POST.get("project", ""), field="code"),
     )
     return HttpResponseRedirect(reverse("governance:initiative", args=[initiative.pk]))
+
+
+AGENDA_ROWS = 6
+
+
+def _agenda_rows(request: HttpRequest) -> list[dict[str, Any]]:
+    """Read the agenda rows of the meeting form: a title and, optionally, what the item is about (a KPI, a
+    project, a grant application, a land request number). Rows without a title are left out."""
+    agenda: list[dict[str, Any]] = []
+    for row in range(AGENDA_ROWS):
+        title = request.POST.get(f"agenda-{row}-title", "").strip()
+        if not title:
+            continue
+        target = _pick(Target.objects.select_related("contract"), request.POST.get(f"agenda-{row}-target", ""))
+        agenda.append(
+            {
+                "title": title,
+                "contract": target.contract if target else None,
+                "target": target,
+                "project": _pick(
+                    InvestmentProject.objects.all(), request.POST.get(f"agenda-{row}-project", ""), "code"
+                ),
+                "application": _pick(
+                    Application.objects.select_related("project__ecosystem__sector"),
+                    request.POST.get(f"agenda-{row}-application", ""),
+                    "reference",
+                ),
+                "reference": request.POST.get(f"agenda-{row}-reference", ""),
+            }
+        )
+    return agenda
 
 
 def _attendance(meeting: Any) -> list[dict[str, Any]]:
@@ -223,6 +282,9 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
         "governance/meeting.html",
         {
             "meeting": meeting,
+            "agenda": meeting.agenda.select_related(
+                "contract", "target__contract", "target__indicator", "project", "application"
+            ),
             "kpis": _kpi_rows(meeting.kpi_snapshot),
             "attendance": _attendance(meeting),
             "can_write": actor_can(actor, "governance.meet") and member,
