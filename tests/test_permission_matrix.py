@@ -241,6 +241,30 @@ API_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
     ("GET",  "/governance/follow-up",               "",
      SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "/governance/committees", "",
+     "governance.manage", (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
+    ("POST", "/governance/committees/{pk}/members", "a committee the actor does not sit on",
+     "governance.manage", (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("PUT", "/governance/committees/{pk}/chair", "a committee the actor does not sit on",
+     "governance.manage", (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("POST", "/governance/committees/{pk}/meetings", "a committee the actor does not sit on",
+     "governance.meet", (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("POST", "/governance/committees/{pk}/initiatives", "a committee the actor does not sit on",
+     "governance.meet", (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("GET", "/governance/meetings/{pk}", "a committee the actor does not sit on",
+     "governance.view", (AUTH, OK,  OK,  HID, HID, HID, HID, HID, OK)),
+    ("PUT", "/governance/meetings/{pk}/minutes", "a committee the actor does not sit on",
+     "governance.meet", (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("POST", "/governance/meetings/{pk}/approval", "a committee the actor does not sit on",
+     "governance.meet", (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("PUT", "/governance/meetings/{pk}/attendance", "a committee the actor does not sit on",
+     "governance.meet", (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("POST", "/governance/meetings/{pk}/decisions", "a committee the actor does not sit on",
+     "governance.meet", (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("POST", "/governance/initiatives/{pk}/status", "an initiative of another organisation",
+     "initiative.update", (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
+    ("POST", "/governance/initiatives/{pk}/notes", "an initiative of another organisation",
+     "initiative.update", (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
     ("PUT",  "/monitoring/{code}/thresholds",       "",
      "monitoring.configure",   (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  NO,  NO)),
 ]
@@ -710,7 +734,7 @@ def api_call(world: World, method: str, path: str, situation: str) -> Call:
     if path.startswith("/monitoring/"):
         return _monitoring_api_call(world, method, path)
     if path.startswith("/governance/"):
-        return Call(f"{API}{path}")
+        return _governance_api_call(world, method, path)
     if method == "GET" and "{" not in path:
         return Call(f"{API}{path}")
     raise AssertionError(f"No request written for {key}: add one to api_call().")
@@ -976,6 +1000,70 @@ def test_api_endpoint_answers_each_actor_as_the_matrix_says(
         assert call.state() == before, "a refused request must write nothing"
 
 
+def _matrix_committee(world: World) -> Committee:
+    """A steering committee of the programme seating FIMME and MICIEN (not the actors' organisations)."""
+    programme = world.contract.sector.programme
+    committee = committee_create(
+        actor=world.proposer, programme=programme, kind="steering", name="Comité de pilotage IMM", chair=world.proposer
+    )
+    for acronym in ("FIMME", "MICIEN"):
+        organisation = Organisation.objects.get(acronym=acronym)
+        committee_member_add(actor=world.proposer, committee=committee, organisation=organisation)
+    return committee
+
+
+def _governance_api_call(world: World, method: str, path: str) -> Call:
+    """Requests of the governance API: reads, and writes with a valid payload that change something."""
+    if path in {"/governance/committees", "/governance/initiatives", "/governance/follow-up"} and method == "GET":
+        return Call(f"{API}{path}")
+    if path == "/governance/committees":
+        payload = {"programme": "pai-2014-2020", "kind": "technical", "name": "Comité technique", "organisations": []}
+        return Call(f"{API}{path}", _json(payload), lambda: Committee.objects.count())
+    committee = _matrix_committee(world)
+    fimme = Organisation.objects.get(acronym="FIMME")
+    at = f"{API}/governance/committees/{committee.pk}"
+    if path.endswith("/members"):
+        payload = {"organisation": world.proposer.memberships.get().organisation_id}
+        return Call(f"{at}/members", _json(payload), lambda: committee.members.count())
+    if path.endswith("/chair"):
+        return Call(f"{at}/chair", _json({"chair": None}), lambda: Committee.objects.get(pk=committee.pk).chair_id)
+    if path.endswith("/meetings"):
+        payload = {"held_on": "2018-12-10", "title": "Comité", "agenda": [{"title": "Emplois"}]}
+        return Call(f"{at}/meetings", _json(payload), lambda: Meeting.objects.count())
+    if path == "/governance/committees/{pk}/initiatives":
+        due = (timezone.localdate() + timedelta(days=30)).isoformat()
+        payload = {"title": "Guichet foncier", "owner_organisation": fimme.pk, "due_date": due}
+        return Call(f"{at}/initiatives", _json(payload), lambda: Initiative.objects.count())
+    if path.startswith("/governance/initiatives/{pk}"):
+        initiative = initiative_create(
+            actor=world.proposer,
+            committee=committee,
+            title="Guichet foncier",
+            owner_organisation=fimme,
+            due_date=timezone.localdate() + timedelta(days=30),
+        )
+        at = f"{API}/governance/initiatives/{initiative.pk}"
+        if path.endswith("/status"):
+            state = lambda: Initiative.objects.get(pk=initiative.pk).status  # noqa: E731
+            return Call(f"{at}/status", _json({"status": "in_progress"}), state)
+        return Call(f"{at}/notes", _json({"text": "Terrain identifié"}), lambda: initiative.notes.count())
+    meeting = meeting_create(actor=world.proposer, committee=committee, held_on=date(2018, 12, 10), title="Comité")
+    minutes_write(actor=world.proposer, meeting=meeting, text="Le comité a examiné les emplois.")
+    at = f"{API}/governance/meetings/{meeting.pk}"
+    if path == "/governance/meetings/{pk}":
+        return Call(at)
+    if path.endswith("/minutes"):
+        state = lambda: Meeting.objects.get(pk=meeting.pk).minutes  # noqa: E731
+        return Call(f"{at}/minutes", _json({"text": "Procès-verbal complété."}), state)
+    if path.endswith("/approval"):
+        return Call(f"{at}/approval", {}, lambda: Meeting.objects.get(pk=meeting.pk).minutes_status)
+    if path.endswith("/attendance"):
+        member = committee.members.order_by("pk").first()
+        state = lambda: list(meeting.attendance.values_list("member_id", "present"))  # noqa: E731
+        return Call(f"{at}/attendance", _json({"present": [member.pk]}), state)
+    return Call(f"{at}/decisions", _json({"text": "Créer un guichet foncier"}), lambda: meeting.decisions.count())
+
+
 def _governance_web_call(world: World, name: str) -> Call:
     if name in {"governance:committees", "governance:mine"}:
         return Call(reverse(name))
@@ -993,13 +1081,8 @@ def _governance_web_call(world: World, name: str) -> Call:
             lambda: Committee.objects.count(),
             lambda: reverse("governance:committee", kwargs={"pk": Committee.objects.latest("pk").pk}),
         )
-    programme = world.contract.sector.programme
-    committee = committee_create(
-        actor=world.proposer, programme=programme, kind="steering", name="Comité de pilotage IMM", chair=world.proposer
-    )
+    committee = _matrix_committee(world)
     fimme = Organisation.objects.get(acronym="FIMME")
-    for organisation in (fimme, Organisation.objects.get(acronym="MICIEN")):
-        committee_member_add(actor=world.proposer, committee=committee, organisation=organisation)
     if name == "governance:committee":
         return Call(reverse(name, kwargs={"pk": committee.pk}))
     if name == "governance:member_add":
@@ -1019,7 +1102,7 @@ def _governance_web_call(world: World, name: str) -> Call:
     if name == "governance:meeting_create":
         return Call(
             reverse(name, kwargs={"pk": committee.pk}),
-            {"data": {"held_on": "2018-12-10", "title": "Comité", "agenda-0-title": "Emplois", "agenda-1-title": "Foncier"}},
+            {"data": {"held_on": "2018-12-10", "title": "C", "agenda-0-title": "Emplois", "agenda-1-title": "Lot"}},
             lambda: Meeting.objects.count(),
             lambda: reverse("governance:meeting", kwargs={"pk": Meeting.objects.latest("pk").pk}),
         )

@@ -16,20 +16,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ecosys.accounts.models import Organisation, User
+from ecosys.accounts.models import Organisation
 from ecosys.core.errors import ValidationFailed
 from ecosys.core.http import actor_of, file_response
 from ecosys.core.permissions import actor_can, require
 from ecosys.core.spreadsheets import XLSX, xlsx_bytes
-from ecosys.governance import selectors, services
+from ecosys.governance import links, selectors, services
 from ecosys.governance.models import Committee, Initiative
-from ecosys.incentives.models import Application
-from ecosys.investments.models import InvestmentProject
+from ecosys.governance.services import AgendaEntry
 from ecosys.programmes.models import Ecosystem, Programme, Target
 from ecosys.web.views import domain_errors
 
 BAD_DATE = gettext_lazy("Enter a date as YYYY-MM-DD.")
-LINK_UNKNOWN = gettext_lazy("No such KPI, project or grant application: choose one from the list or check the code.")
 PROGRAMME_REQUIRED = gettext_lazy("Choose the programme of the committee.")
 ORGANISATION_REQUIRED = gettext_lazy("Choose the organisation.")
 
@@ -73,11 +71,11 @@ def committee_list(request: HttpRequest) -> HttpResponse:
 def committee_new(request: HttpRequest) -> HttpResponse:
     """Create a committee with its member organisations; the person who creates it chairs it."""
     actor = actor_of(request)
-    programme = _pick(Programme.objects.all(), request.POST.get("programme", ""), field="code")
+    programme = links.pick(Programme.objects.all(), request.POST.get("programme"), "code")
     if programme is None:
         raise ValidationFailed(PROGRAMME_REQUIRED, field="programme", code="programme_required")
     organisations = [
-        _pick(Organisation.objects.exclude(kind=Organisation.Kind.COMPANY), raw)
+        links.pick(Organisation.objects.exclude(kind=Organisation.Kind.COMPANY), raw)
         for raw in request.POST.getlist("organisations")
     ]
     committee = services.committee_create(
@@ -85,7 +83,7 @@ def committee_new(request: HttpRequest) -> HttpResponse:
         programme=programme,
         kind=request.POST.get("kind", ""),
         name=request.POST.get("name", ""),
-        ecosystem=_pick(Ecosystem.objects.all(), request.POST.get("ecosystem", ""), field="code"),
+        ecosystem=links.pick(Ecosystem.objects.all(), request.POST.get("ecosystem"), "code"),
         chair=actor,
         organisations=organisations,
     )
@@ -151,10 +149,10 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Seat an organisation on the committee, represented by a named person (a user of it) or as such."""
     actor = actor_of(request)
     committee = selectors.committee_get(actor=actor, pk=pk)
-    organisation = _pick(Organisation.objects.all(), request.POST.get("organisation", ""))
+    organisation = links.organisation(request.POST.get("organisation"))
     if organisation is None:
         raise ValidationFailed(ORGANISATION_REQUIRED, field="organisation", code="organisation_required")
-    person = _pick(User.objects.filter(is_active=True), request.POST.get("user", ""), "username")
+    person = links.person(request.POST.get("user"))
     services.committee_member_add(actor=actor, committee=committee, organisation=organisation, user=person)
     messages.success(request, _("Member added."))
     return HttpResponseRedirect(reverse("governance:committee", args=[committee.pk]))
@@ -166,7 +164,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 def chair_set(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     committee = selectors.committee_get(actor=actor, pk=pk)
-    chair = _pick(User.objects.filter(is_active=True), request.POST.get("chair", ""))
+    chair = links.person(request.POST.get("chair"), "pk")
     services.committee_chair_set(actor=actor, committee=committee, chair=chair)
     messages.success(request, _("Chair changed."))
     return HttpResponseRedirect(reverse("governance:committee", args=[committee.pk]))
@@ -200,7 +198,7 @@ def initiative_create(request: HttpRequest, pk: int) -> HttpResponse:
     committee = selectors.committee_get(actor=actor, pk=pk)
     owner_id = request.POST.get("owner_organisation", "")
     owner = committee.members.filter(organisation_id=owner_id).first() if owner_id.isdigit() else None
-    target = _pick(Target.objects.select_related("contract"), request.POST.get("target", ""))
+    target = links.target(request.POST.get("target"))
     initiative = services.initiative_create(
         actor=actor,
         committee=committee,
@@ -209,7 +207,7 @@ def initiative_create(request: HttpRequest, pk: int) -> HttpResponse:
         due_date=_date(request.POST.get("due_date", ""), "due_date"),
         contract=target.contract if target else None,
         target=target,
-        project=_pick(InvestmentProject.objects.all(), request.POST.get("project", ""), field="code"),
+        project=links.project(request.POST.get("project")),
     )
     return HttpResponseRedirect(reverse("governance:initiative", args=[initiative.pk]))
 
@@ -217,31 +215,23 @@ def initiative_create(request: HttpRequest, pk: int) -> HttpResponse:
 AGENDA_ROWS = 6
 
 
-def _agenda_rows(request: HttpRequest) -> list[dict[str, Any]]:
+def _agenda_rows(request: HttpRequest) -> list[AgendaEntry]:
     """Read the agenda rows of the meeting form: a title and, optionally, what the item is about (a KPI, a
     project, a grant application, a land request number). Rows without a title are left out."""
-    agenda: list[dict[str, Any]] = []
+    agenda: list[AgendaEntry] = []
     for row in range(AGENDA_ROWS):
-        title = request.POST.get(f"agenda-{row}-title", "").strip()
-        if not title:
-            continue
-        target = _pick(Target.objects.select_related("contract"), request.POST.get(f"agenda-{row}-target", ""))
-        agenda.append(
-            {
-                "title": title,
-                "contract": target.contract if target else None,
-                "target": target,
-                "project": _pick(
-                    InvestmentProject.objects.all(), request.POST.get(f"agenda-{row}-project", ""), "code"
-                ),
-                "application": _pick(
-                    Application.objects.select_related("project__ecosystem__sector"),
-                    request.POST.get(f"agenda-{row}-application", ""),
-                    "reference",
-                ),
-                "reference": request.POST.get(f"agenda-{row}-reference", ""),
-            }
-        )
+        field = f"agenda-{row}-"
+        title = request.POST.get(f"{field}title", "").strip()
+        if title:
+            agenda.append(
+                links.agenda_entry(
+                    title,
+                    target_id=request.POST.get(f"{field}target"),
+                    project_code=request.POST.get(f"{field}project"),
+                    reference=request.POST.get(f"{field}application"),
+                    land=request.POST.get(f"{field}reference"),
+                )
+            )
     return agenda
 
 
@@ -251,19 +241,6 @@ def _attendance(meeting: Any) -> list[dict[str, Any]]:
         {"member": m, "present": present.get(m.pk)}
         for m in meeting.committee.members.select_related("organisation", "user").order_by("pk")
     ]
-
-
-def _pick(queryset: Any, raw: str, field: str = "pk") -> Any:
-    """Return the object a form's select names, None when left empty; a wrong value is refused."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    if field == "pk" and not raw.isdigit():
-        raise ValidationFailed(LINK_UNKNOWN, code="link_unknown")
-    found = queryset.filter(**{field: raw}).first()
-    if found is None:
-        raise ValidationFailed(LINK_UNKNOWN, code="link_unknown")
-    return found
 
 
 def _kpi_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
