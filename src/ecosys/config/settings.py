@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "ecosys.monitoring",
     "ecosys.governance",
     "ecosys.incentives",
+    "ecosys.land",
     "ecosys.web",
 ]
 

@@ -86,4 +86,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "grant.pay": frozenset({R.MINISTRY_ADMIN, R.FUND_OFFICER}),
     # The what-if simulator reads the whole pipeline.
     "grant.simulate": STAFF_ROLES,
+    # Industrial land: zones and parcels are public to signed-in roles; company users see their own requests only.
+    "land.view": ALL_ROLES,
+    "land.view_all": STAFF_ROLES,
+    # Importing zones and parcels, setting prices, services and parcel status.
+    "land.manage": frozenset({R.MINISTRY_ADMIN, R.LAND_OFFICER}),
+    # Requesting land for a project: its company, or the land office on its behalf.
+    "land.request": frozenset({R.MINISTRY_ADMIN, R.COMPANY_USER, R.LAND_OFFICER}),
+    # Reserving, allocating, signing, releasing; running and accepting the optimiser.
+    "land.allocate": frozenset({R.MINISTRY_ADMIN, R.LAND_OFFICER}),
 }
