@@ -52,3 +52,32 @@ def reviewer(make_user):
 @pytest.fixture
 def decider(make_user):
     return make_user(Role.FUND_OFFICER)
+
+
+@pytest.fixture
+def reviewed(envelope, fdii, project, company_user, reviewer):
+    """An FDII application of the project, submitted and reviewed (negotiated rate 20 %): 18 MMAD computed."""
+    from ecosys.incentives import services
+
+    application = services.application_create(
+        actor=company_user, project=project, scheme=fdii, facts=FACTS, applied_on=date(2016, 5, 1)
+    )
+    application = services.application_submit(actor=company_user, application=application)
+    return services.application_review(
+        actor=reviewer, application=application, note="Dossier complet", agreed_rate=Decimal("0.2")
+    )
+
+
+@pytest.fixture
+def approved(reviewed, decider):
+    """The reviewed application approved by another fund officer, for 15 MMAD, in the default three tranches."""
+    from ecosys.incentives import services
+
+    return services.application_decide(
+        actor=decider,
+        application=reviewed,
+        approve=True,
+        amount_mad=Decimal("15000000"),
+        conditions="Maintenir les emplois cinq ans.",
+        reason="Projet structurant",
+    )

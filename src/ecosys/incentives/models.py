@@ -19,8 +19,6 @@ from simple_history.models import HistoricalRecords
 
 from ecosys.core.models import TimeStamped
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
-
 
 class Scheme(TimeStamped):
     """A support scheme (FDII 2015, Investment Charter 2022, SME scheme 2025) across its versions."""
@@ -98,9 +96,9 @@ class Envelope(TimeStamped):
         help_text=_("Empty for every scheme."),
     )
     name = models.CharField(_("name"), max_length=200)
-    amount_mad = models.DecimalField(_("amount (MAD)"), **MONEY)
-    committed_mad = models.DecimalField(_("committed (MAD)"), default=Decimal(0), **MONEY)
-    paid_mad = models.DecimalField(_("paid (MAD)"), default=Decimal(0), **MONEY)
+    amount_mad = models.DecimalField(_("amount (MAD)"), max_digits=18, decimal_places=2)
+    committed_mad = models.DecimalField(_("committed (MAD)"), default=Decimal(0), max_digits=18, decimal_places=2)
+    paid_mad = models.DecimalField(_("paid (MAD)"), default=Decimal(0), max_digits=18, decimal_places=2)
     history = HistoricalRecords()
 
     class Meta:
@@ -172,8 +170,10 @@ class Application(TimeStamped):
     facts = models.JSONField(_("facts declared"), default=dict)
     evaluation = models.JSONField(_("eligibility and grant computed"), default=dict, blank=True)
     eligible = models.BooleanField(_("eligible"), null=True, blank=True)
-    computed_grant_mad = models.DecimalField(_("grant computed (MAD)"), null=True, blank=True, **MONEY)
-    granted_mad = models.DecimalField(_("grant decided (MAD)"), null=True, blank=True, **MONEY)
+    computed_grant_mad = models.DecimalField(
+        _("grant computed (MAD)"), null=True, blank=True, max_digits=18, decimal_places=2
+    )
+    granted_mad = models.DecimalField(_("grant decided (MAD)"), null=True, blank=True, max_digits=18, decimal_places=2)
     tranches = models.JSONField(_("tranches"), default=list, blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     review_note = models.TextField(_("review"), blank=True)
@@ -209,7 +209,7 @@ class Application(TimeStamped):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    recovered_mad = models.DecimalField(_("recovered (MAD)"), default=Decimal(0), **MONEY)
+    recovered_mad = models.DecimalField(_("recovered (MAD)"), default=Decimal(0), max_digits=18, decimal_places=2)
     is_generated = models.BooleanField(_("generated demo data"), default=False)
     history = HistoricalRecords()
 
@@ -250,7 +250,7 @@ class InvestmentProof(TimeStamped):
         Application, on_delete=models.CASCADE, related_name="proofs", verbose_name=_("application")
     )
     category = models.CharField(_("expense category"), max_length=40)
-    amount_mad = models.DecimalField(_("amount (MAD)"), **MONEY)
+    amount_mad = models.DecimalField(_("amount (MAD)"), max_digits=18, decimal_places=2)
     description = models.CharField(_("document"), max_length=300)
     document = models.FileField(_("file"), upload_to="incentives/proofs/%Y/", blank=True)
     added_by = models.ForeignKey(
@@ -290,10 +290,12 @@ class Payment(TimeStamped):
         Application, on_delete=models.PROTECT, related_name="payments", verbose_name=_("application")
     )
     tranche = models.PositiveSmallIntegerField(_("tranche"))
-    amount_mad = models.DecimalField(_("amount (MAD)"), **MONEY)
+    amount_mad = models.DecimalField(_("amount (MAD)"), max_digits=18, decimal_places=2)
     paid_on = models.DateField(_("paid on"))
     verified_jobs = models.IntegerField(_("verified jobs at release"))
-    proven_investment_mad = models.DecimalField(_("proven investment at release (MAD)"), **MONEY)
+    proven_investment_mad = models.DecimalField(
+        _("proven investment at release (MAD)"), max_digits=18, decimal_places=2
+    )
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("released by")
     )
@@ -318,12 +320,12 @@ class Clawback(TimeStamped):
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="clawback", verbose_name=_("application")
     )
-    amount_mad = models.DecimalField(_("recovered (MAD)"), **MONEY)
-    earned_mad = models.DecimalField(_("earned by the realisations (MAD)"), **MONEY)
+    amount_mad = models.DecimalField(_("recovered (MAD)"), max_digits=18, decimal_places=2)
+    earned_mad = models.DecimalField(_("earned by the realisations (MAD)"), max_digits=18, decimal_places=2)
     achievement = models.DecimalField(_("achievement"), max_digits=7, decimal_places=4)
     worst = models.CharField(_("worst-met commitment"), max_length=12, blank=True)
     verified_jobs = models.IntegerField(_("verified jobs"))
-    proven_investment_mad = models.DecimalField(_("proven investment (MAD)"), **MONEY)
+    proven_investment_mad = models.DecimalField(_("proven investment (MAD)"), max_digits=18, decimal_places=2)
     reason = models.TextField(_("reason"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")

@@ -7,8 +7,10 @@ all of them; a company user sees its own company's only.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecosys.accounts.models import User
@@ -22,6 +24,7 @@ from ecosys.investments.selectors import actor_companies
 APPLICATION_NOT_FOUND = _("No such grant application.")
 SCHEME_NOT_FOUND = _("No such support scheme.")
 ENVELOPE_NOT_FOUND = _("No such envelope.")
+ZERO = Decimal(0)
 
 
 def scheme_list(*, actor: User) -> QuerySet[Scheme]:
@@ -95,3 +98,33 @@ def application_get(*, actor: User, reference: str) -> Application:
 def proven_investment(application: Application) -> Decimal:
     """Return the investment proven by documents the fund has checked."""
     return sum((p.amount_mad for p in application.proofs.all() if p.verified_at is not None), Decimal(0))
+
+
+def envelope_years(envelope: Envelope) -> list[dict[str, Any]]:
+    """Return the envelope's commitments by year of decision, oldest first.
+
+    Each row: ``granted`` (the grants decided that year), ``released`` (what clawbacks gave back to
+    the envelope: the grant the realisations did not earn), ``committed`` (granted less released, so
+    the rows add up to ``envelope.committed_mad``), ``recovered`` (money paid back) and ``applications``.
+    """
+    rows: dict[int, dict[str, Any]] = {}
+    decided = (
+        Application.objects.filter(envelope=envelope, granted_mad__isnull=False, decided_at__isnull=False)
+        .select_related("clawback")
+        .order_by("decided_at")
+    )
+    for application in decided:
+        year = timezone.localtime(application.decided_at).year
+        row = rows.setdefault(
+            year,
+            {"year": year, "granted": ZERO, "released": ZERO, "committed": ZERO, "recovered": ZERO, "applications": 0},
+        )
+        granted = application.granted_mad or ZERO
+        clawback = getattr(application, "clawback", None)
+        released = granted - clawback.earned_mad if clawback is not None else ZERO
+        row["granted"] += granted
+        row["released"] += released
+        row["committed"] += granted - released
+        row["recovered"] += application.recovered_mad
+        row["applications"] += 1
+    return [rows[year] for year in sorted(rows)]

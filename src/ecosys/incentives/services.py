@@ -9,7 +9,7 @@ amount: the second waits for the first's row lock, then finds too little left an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,6 +21,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from ecosys.accounts.models import User
+from ecosys.analytics.incentive_payments import Clawback as ClawbackResult
 from ecosys.analytics.incentive_payments import ClawbackRule, Tranche, clawback, tranches_due
 from ecosys.analytics.incentive_schemes import IncentiveError, scheme_from_mapping
 from ecosys.analytics.incentives import Evaluation, ProjectFacts, evaluate
@@ -57,6 +58,8 @@ ANOTHER_COMPANY = _("This project belongs to another company: you can apply only
 FACT_NOT_A_NUMBER = _("Enter a number that is zero or more.")
 FACT_NOT_A_COUNT = _("Enter a whole number that is zero or more.")
 FACT_SHARE = _("Enter a share between 0 and 1.")
+FACT_TOO_LARGE = _("This amount is too large (at most 10^15 MAD).")
+LARGEST_AMOUNT = Decimal(10) ** 15  # the money columns hold 16 digits before the centimes
 FACT_CATEGORY = _("Unknown expense category: %(category)s.")
 FACT_TERRITORY = _("The territorial category is A or B.")
 NO_INVESTMENT = _("Enter the investment of at least one expense category.")
@@ -70,6 +73,8 @@ NO_ENVELOPE = _("No envelope of the programme covers this scheme: create one bef
 ENVELOPE_EXCEEDED = _(
     "The envelope %(envelope)s has %(available)s MAD left: a commitment of %(amount)s MAD would exceed it."
 )
+ENVELOPE_EXISTS = _("The programme already has an envelope for this ecosystem and scheme.")
+NAME_REQUIRED = _("Give a name.")
 PAYMENT_EXCEEDS_COMMITTED = _("The envelope %(envelope)s cannot pay more than it committed.")
 TRANCHES_INVALID = _("Tranche shares must be more than zero and add up to 1.")
 TRANCHE_UNKNOWN = _("This grant has no tranche %(tranche)s.")
@@ -124,15 +129,8 @@ def _overlap(version: SchemeVersion, start: dt.date, end: dt.date | None) -> boo
     return (end is None or version.valid_from <= end) and (version.valid_to is None or start <= version.valid_to)
 
 
-@transaction.atomic
-def version_add(*, actor: User | None, key: str, rules: Mapping[str, Any], note: str = "") -> SchemeVersion:
-    """Add a version of a scheme (creating the scheme on its first version); validity must not overlap another."""
-    if actor is not None:
-        require(actor, "scheme.manage")
-    stored, start, end = _read_rules(key, rules)
-    scheme, _created = Scheme.objects.get_or_create(key=key, defaults={"name": stored["name"]})
-    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)  # one writer of a scheme's versions at a time
-    for other in scheme.versions.all():
+def _refuse_overlap(versions: Iterable[SchemeVersion], start: dt.date, end: dt.date | None, *, field: str) -> None:
+    for other in versions:
         if _overlap(other, start, end):
             raise Conflict(
                 VERSION_OVERLAPS
@@ -144,8 +142,19 @@ def version_add(*, actor: User | None, key: str, rules: Mapping[str, Any], note:
                     "other_end": other.valid_to or "…",
                 },
                 code="version_overlaps",
-                field="rules",
+                field=field,
             )
+
+
+@transaction.atomic
+def version_add(*, actor: User | None, key: str, rules: Mapping[str, Any], note: str = "") -> SchemeVersion:
+    """Add a version of a scheme (creating the scheme on its first version); validity must not overlap another."""
+    if actor is not None:
+        require(actor, "scheme.manage")
+    stored, start, end = _read_rules(key, rules)
+    scheme, _created = Scheme.objects.get_or_create(key=key, defaults={"name": stored["name"]})
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)  # one writer of a scheme's versions at a time
+    _refuse_overlap(scheme.versions.all(), start, end, field="rules")
     number = (scheme.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     if scheme.name != stored["name"]:
         scheme.name = stored["name"]
@@ -165,9 +174,13 @@ def version_add(*, actor: User | None, key: str, rules: Mapping[str, Any], note:
 def version_close(*, actor: User, version: SchemeVersion, valid_to: dt.date) -> SchemeVersion:
     """End a version at ``valid_to`` (so a new one may follow); applications already made under it stay valid."""
     require(actor, "scheme.manage")
+    Scheme.objects.select_for_update().get(pk=version.scheme_id)  # one writer of a scheme's versions at a time
     version = SchemeVersion.objects.select_for_update().get(pk=version.pk)
     if valid_to < version.valid_from:
         raise ValidationFailed(VERSION_END_BEFORE_START, field="valid_to", code="version_end_before_start")
+    # Moving the end later must not run into the next version.
+    others = SchemeVersion.objects.filter(scheme_id=version.scheme_id).exclude(pk=version.pk)
+    _refuse_overlap(others, version.valid_from, valid_to, field="valid_to")
     if version.applications.filter(applied_on__gt=valid_to).exists():
         raise Conflict(VERSION_USED % {"date": valid_to}, field="valid_to", code="version_used")
     version.valid_to = valid_to
@@ -200,6 +213,10 @@ def envelope_create(
         require(actor, "envelope.manage")
     if amount_mad is None or amount_mad < 0:
         raise ValidationFailed(FACT_NOT_A_NUMBER, field="amount_mad", code="amount_invalid")
+    if not name.strip():
+        raise ValidationFailed(NAME_REQUIRED, field="name", code="name_required")
+    if Envelope.objects.filter(programme=programme, ecosystem=ecosystem, scheme=scheme).exists():
+        raise Conflict(ENVELOPE_EXISTS, field="scheme", code="envelope_exists")
     return Envelope.objects.create(
         programme=programme, ecosystem=ecosystem, scheme=scheme, name=name.strip(), amount_mad=amount_mad
     )
@@ -278,12 +295,15 @@ def facts_clean(raw: Mapping[str, Any], applied_on: dt.date) -> tuple[dict[str, 
             return None
         if not result.is_finite() or result < 0:
             errors[name] = FACT_NOT_A_NUMBER
+        elif result >= LARGEST_AMOUNT:
+            errors[name] = FACT_TOO_LARGE
         elif share and result > 1:
             errors[name] = FACT_SHARE
         return result
 
     investment: dict[str, Decimal] = {}
-    for category, value in dict(raw.get("investment") or {}).items():
+    declared = raw.get("investment")
+    for category, value in (declared if isinstance(declared, Mapping) else {}).items():
         if category not in CATEGORIES:
             errors[f"investment_{category}"] = FACT_CATEGORY % {"category": category}
             continue
@@ -317,8 +337,15 @@ def facts_clean(raw: Mapping[str, Any], applied_on: dt.date) -> tuple[dict[str, 
         application_date=applied_on,
         territorial_category=territory,
         sector=sector,
-        **flags,
-        **decimals,
+        agreement_signed=flags["agreement_signed"],
+        offset_agreement_signed=flags["offset_agreement_signed"],
+        future_jobs=flags["future_jobs"],
+        sustainable=flags["sustainable"],
+        local_integration=flags["local_integration"],
+        female_share=decimals["female_share"],
+        turnover=decimals["turnover"],
+        public_order=decimals["public_order"],
+        agreed_rate=decimals["agreed_rate"],
     )
     stored = {
         "investment": {c: str(v) for c, v in investment.items()},
@@ -336,7 +363,8 @@ def application_facts(application: Application) -> ProjectFacts:
 
 
 def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
-    return rules_to_json(evaluation)  # type: ignore[no-any-return]
+    result: dict[str, Any] = rules_to_json(evaluation)
+    return result
 
 
 def _check_status(application: Application, *allowed: str) -> None:
@@ -378,16 +406,23 @@ def application_create(
     applied_on = applied_on or timezone.localdate()
     version = version_in_force(scheme, applied_on)
     stored, _facts = facts_clean(facts, applied_on)
-    return Application.objects.create(
-        reference=_reference(applied_on),
-        project=project,
-        company_id=project.company_id,
-        version=version,
-        applied_on=applied_on,
-        facts=stored,
-        created_by=actor,
-        is_generated=is_generated,
-    )
+    for attempt in range(5):  # two applications created at once may pick the same number: take the next one
+        try:
+            with transaction.atomic():
+                return Application.objects.create(
+                    reference=_reference(applied_on),
+                    project=project,
+                    company_id=project.company_id,
+                    version=version,
+                    applied_on=applied_on,
+                    facts=stored,
+                    created_by=actor,
+                    is_generated=is_generated,
+                )
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @transaction.atomic
@@ -482,7 +517,7 @@ def _tranches_clean(raw: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         ]
     except (KeyError, TypeError, ValueError, InvalidOperation):
         raise ValidationFailed(TRANCHES_INVALID, field="tranches", code="tranches_invalid") from None
-    shares = [Decimal(t["share"]) for t in cleaned]
+    shares = [Decimal(str(t["share"])) for t in cleaned]
     if not cleaned or any(s <= 0 for s in shares) or sum(shares) != 1:
         raise ValidationFailed(TRANCHES_INVALID, field="tranches", code="tranches_invalid")
     return cleaned
@@ -503,7 +538,7 @@ def application_decide(
     """Approve (with conditions, committing the envelope) or reject (with reasons); not by the reviewer."""
     require(actor, "grant.decide")
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))  # not the project, version and sector it joins
         .select_related("project__ecosystem__sector", "version")
         .get(pk=application.pk)
     )
@@ -548,7 +583,7 @@ def application_sign(*, actor: User, application: Application, signed_on: dt.dat
     require(actor, "grant.decide")
     application = Application.objects.select_for_update().get(pk=application.pk)
     _check_status(application, S.APPROVED)
-    if application.decided_at is not None and signed_on < application.decided_at.date():
+    if application.decided_at is not None and signed_on < timezone.localdate(application.decided_at):
         raise ValidationFailed(SIGNED_BEFORE_DECISION, field="signed_on", code="signed_before_decision")
     application.status, application.signed_on = S.SIGNED, signed_on
     application.save()
@@ -669,6 +704,23 @@ def reason_text(reason: Any) -> str:
     return reason.code
 
 
+def clawback_preview(application: Application) -> tuple[ClawbackResult, int, Decimal]:
+    """What ``clawback_apply`` would recover now, with the verified jobs and proven investment it reads."""
+    facts = application_facts(application)
+    jobs, proven = verified_jobs(application), proven_investment(application)
+    paid = sum(application.payments.values_list("amount_mad", flat=True), Decimal(0))
+    result = clawback(
+        application.granted_mad or Decimal(0),
+        committed_jobs=facts.stable_jobs,
+        verified_jobs=jobs,
+        committed_investment=facts.total_investment,
+        proven_investment=proven,
+        paid=paid,
+        rule=ClawbackRule(application.clawback_tolerance),
+    )
+    return result, jobs, proven
+
+
 @transaction.atomic
 def clawback_apply(*, actor: User, application: Application, reason: str) -> Clawback:
     """Recover what the verified realisations did not earn, by the rule of the agreement; the envelope gets it back."""
@@ -680,23 +732,13 @@ def clawback_apply(*, actor: User, application: Application, reason: str) -> Cla
     paid = sum(application.payments.values_list("amount_mad", flat=True), Decimal(0))
     if paid <= 0:
         raise Conflict(NOT_PAID, code="not_paid")
-    facts = application_facts(application)
-    jobs, proven = verified_jobs(application), proven_investment(application)
     if application.granted_mad is None or application.envelope is None:
         raise Conflict(NO_ENVELOPE, code="no_envelope")
-    result = clawback(
-        application.granted_mad,
-        committed_jobs=facts.stable_jobs,
-        verified_jobs=jobs,
-        committed_investment=facts.total_investment,
-        proven_investment=proven,
-        paid=paid,
-        rule=ClawbackRule(application.clawback_tolerance),
-    )
+    result, jobs, proven = clawback_preview(application)
     if result.amount <= 0:
         raise Conflict(NOTHING_TO_RECOVER, code="nothing_to_recover")
     released = application.granted_mad - result.earned
-    Envelope.objects.filter(pk=application.envelope_id).update(
+    Envelope.objects.filter(pk=application.envelope.pk).update(
         paid_mad=F("paid_mad") - result.amount, committed_mad=F("committed_mad") - released, updated_at=timezone.now()
     )
     record = Clawback.objects.create(

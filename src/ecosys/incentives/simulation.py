@@ -62,9 +62,9 @@ def pipeline(
     for code, project in projects.items():
         own = project.agreement_date or project.created_at.date()
         day = _clamp(own, start, end)
-        application = declared.get(project.pk)
-        if application is not None:
-            facts = facts_clean(application.facts, day)[1]
+        declared_by = declared.get(project.pk)
+        if declared_by is not None:
+            facts = facts_clean(declared_by.facts, day)[1]
         else:
             facts = ProjectFacts(
                 investment={"equipment": project.investment_mad},
@@ -73,7 +73,7 @@ def pipeline(
                 agreement_signed=project.status in lifecycle.COMMITTED,
             )
         planned.append(PlannedProject(code, facts, own.year))
-    return planned, projects
+    return planned, dict(projects)
 
 
 def simulation_run(
