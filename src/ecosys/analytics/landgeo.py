@@ -15,7 +15,8 @@ declared area ``D`` is accepted when ``|A - D| <= max(tol · D, 1 m²)``, ``tol`
 **Checks** (every problem is reported, with the feature's position and code): a polygon or
 multipolygon in every feature; valid geometry (no self-intersection, as GEOS's ``explain_validity``
 words it); unique codes; every parcel inside its zone (allowing ``0.5 m`` for drawing precision);
-no two parcels of a zone overlapping by more than ``1 m²``. Parcels sharing a boundary longer than
+no two parcels of a zone overlapping by more than ``1 m²``; parcel codes unique within their zone.
+Parcels sharing a boundary longer than
 ``1 m`` are neighbours: a request may be served by adjacent parcels.
 """
 
@@ -198,13 +199,16 @@ def _area_problem(position: int, code: str, measured: float, declared: object, t
     return None
 
 
-def _code(position: int, properties: Mapping[str, Any], problems: list[Problem], seen: set[str]) -> str:
+def _code(
+    position: int, properties: Mapping[str, Any], problems: list[Problem], seen: set[str], scope: str = ""
+) -> str:
+    """Return the feature's code; codes are unique within ``scope`` (a parcel's zone)."""
     code = str(properties.get("code") or "").strip()
     if not code:
         problems.append(Problem(position, "code_missing"))
-    elif code in seen:
+    elif f"{scope}/{code}" in seen:
         problems.append(Problem(position, "code_duplicate", {"code": code}))
-    seen.add(code)
+    seen.add(f"{scope}/{code}")
     return code
 
 
@@ -242,8 +246,8 @@ def read_parcels(
     shapes: list[Shape] = []
     planar_by_zone: dict[str, list[tuple[str, BaseGeometry, int | None]]] = {}
     for position, properties, geometry in features:
-        code = _code(position, properties, problems, seen)
         zone = str(properties.get("zone") or "").strip()
+        code = _code(position, properties, problems, seen, scope=zone)
         if zone not in zones:
             problems.append(Problem(position, "zone_unknown", {"code": code, "zone": zone}))
             continue
@@ -265,7 +269,7 @@ def read_parcels(
         old = [(code, _to(shape(g), WGS84, grid), None) for code, g in (existing or {}).get(zone, ())]
         everything = new + old
         tree = shapely.STRtree([g for _c, g, _p in everything])
-        for i, (code, geometry, position) in enumerate(new):
+        for i, (code, geometry, where) in enumerate(new):
             for j in tree.query(geometry):
                 j = int(j)
                 if j == i or (j < len(new) and j < i):
@@ -275,7 +279,7 @@ def read_parcels(
                 if overlap > OVERLAP_TOLERANCE_M2:
                     problems.append(
                         Problem(
-                            position,
+                            where,
                             "parcels_overlap",
                             {"code": code, "other": other_code, "overlap_m2": round(overlap, 1)},
                         )

@@ -90,8 +90,8 @@ def analytics_inputs(programme: Programme) -> tuple[list[landopt.Parcel], list[l
                 id=r.reference,
                 ecosystem=r.project.ecosystem.code,
                 area_m2=float(r.area_m2),
-                jobs=float(r.jobs or 0),
-                value_added_mad=float(r.value_added or 0),
+                jobs=float(r.jobs or 0),  # type: ignore[attr-defined]  # annotated by _requests
+                value_added_mad=float(r.value_added or 0),  # type: ignore[attr-defined]
                 services_needed=frozenset(r.services_needed),
                 preferred_zones=frozenset(z.code for z in r.preferred_zones.all()),
                 max_parcels=r.max_parcels,
@@ -224,7 +224,7 @@ def occupancy(programme: Programme) -> dict[str, Any]:
     programme's land commitment."""
     from ecosys.programmes.models import Commitment
 
-    zones = []
+    zones: list[dict[str, Any]] = []
     for zone in Zone.objects.filter(programme=programme).order_by("code"):
         by_status: dict[str, Decimal] = {}
         for status, area in zone.parcels.values_list("status", "area_m2"):

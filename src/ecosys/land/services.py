@@ -367,7 +367,14 @@ def reserve(
         raise ValidationFailed(NO_PARCEL, field="parcels", code="no_parcel")
     if len(parcels) > request.max_parcels:
         raise ValidationFailed(TOO_MANY_PARCELS % {"n": request.max_parcels}, field="parcels", code="too_many_parcels")
-    locked = list(Parcel.objects.select_for_update().select_related("zone").filter(pk__in=[p.pk for p in parcels]))
+    # Lock the parcels only (not their zone, which every reservation in it would then queue on) and in one
+    # order, so that two requests for overlapping lots wait for each other instead of deadlocking.
+    locked = list(
+        Parcel.objects.select_for_update(of=("self",))
+        .select_related("zone")
+        .filter(pk__in=[p.pk for p in parcels])
+        .order_by("pk")
+    )
     zones = {p.zone_id for p in locked}
     if len(zones) != 1:
         raise ValidationFailed(PARCELS_NOT_ONE_ZONE, field="parcels", code="parcels_not_one_zone")
@@ -460,7 +467,9 @@ def agreement_sign(*, actor: User, request: LandRequest, signed_on: dt.date) -> 
     request.agreement_signed_on = signed_on
     request.status = R.CONTRACTED
     request.save(update_fields=["agreement", "agreement_signed_on", "status", "updated_at"])
-    Parcel.objects.filter(holdings__request=request, holdings__live=True).update(status=P.CONTRACTED)
+    Parcel.objects.filter(holdings__request=request, holdings__live=True).update(
+        status=P.CONTRACTED, updated_at=timezone.now()
+    )
     return request
 
 
@@ -470,7 +479,9 @@ def built(*, actor: User, request: LandRequest) -> LandRequest:
     request = _lock(request, R.CONTRACTED)
     request.status = R.BUILT
     request.save(update_fields=["status", "updated_at"])
-    Parcel.objects.filter(holdings__request=request, holdings__live=True).update(status=P.BUILT)
+    Parcel.objects.filter(holdings__request=request, holdings__live=True).update(
+        status=P.BUILT, updated_at=timezone.now()
+    )
     return request
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyproj import Transformer
-
-from ecosys.analytics.landgeo import WGS84, lambert_grid
+from ecosys.analytics.landgeo import WGS84, _transformer, lambert_grid
 
 
 def rectangle(
@@ -15,8 +13,7 @@ def rectangle(
 ) -> dict[str, Any]:
     """A GeoJSON polygon: the rectangle ``[x, x + width] × [y, y + height]`` metres east and north of a point."""
     grid = lambert_grid(latitude)
-    to_grid = Transformer.from_crs(WGS84, grid, always_xy=True)
-    to_wgs = Transformer.from_crs(grid, WGS84, always_xy=True)
+    to_grid, to_wgs = _transformer(WGS84, grid), _transformer(grid, WGS84)  # built once per grid
     east, north = to_grid.transform(longitude, latitude)
     corners = [(x_m, y_m), (x_m + width_m, y_m), (x_m + width_m, y_m + height_m), (x_m, y_m + height_m), (x_m, y_m)]
     ring = [list(to_wgs.transform(east + dx, north + dy)) for dx, dy in corners]
