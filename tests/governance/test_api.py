@@ -10,8 +10,10 @@ from django.utils import timezone
 from ecosys.accounts.models import Organisation
 from ecosys.core.roles import Role
 from ecosys.governance.models import Committee, Initiative, Meeting
+from ecosys.land import services as land
 from ecosys.programmes.models import Ecosystem
 from tests.investments.factories import ProjectFactory
+from tests.land.conftest import zone_geojson
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/governance"
@@ -47,7 +49,7 @@ def committee(client, fimme) -> Committee:
     return Committee.objects.get(pk=response.json()["id"])
 
 
-def test_a_committee_is_set_up_held_and_followed_up_through_the_api(client, committee, officer, fimme, imm):
+def test_a_committee_is_set_up_held_and_followed_up_through_the_api(client, committee, officer, fimme, imm, make_user):
     assert committee.chair == officer and list(committee.members.values_list("organisation", flat=True)) == [fimme.pk]
     member = post(
         client, f"{API}/committees/{committee.pk}/members", {"organisation": fimme.pk, "user": officer.username}
@@ -56,6 +58,8 @@ def test_a_committee_is_set_up_held_and_followed_up_through_the_api(client, comm
 
     jobs = imm.targets.get(indicator__code="JOBS_CREATED")
     project = ProjectFactory(ecosystem=Ecosystem.objects.get(code="IMM-VAL"))
+    land.zones_import(actor=None, programme=imm.sector.programme, data=zone_geojson())
+    land_request = land.request_create(actor=make_user(Role.LAND_OFFICER), project=project, area_m2="5000")
     held = post(
         client,
         f"{API}/committees/{committee.pk}/meetings",
@@ -65,16 +69,16 @@ def test_a_committee_is_set_up_held_and_followed_up_through_the_api(client, comm
             "agenda": [
                 {"title": "Emplois", "target": jobs.pk},
                 {"title": "Projet", "project": project.code},
-                {"title": "Foncier", "land_request": "LR-7"},
+                {"title": "Foncier", "land_request": land_request.reference},
             ],
         },
     )
     assert held.status_code == 201, held.content
     body = held.json()
     assert [(i["contract"], i["target"], i["project"], i["land_request"]) for i in body["agenda"]] == [
-        ("IMM-CP", jobs.pk, None, ""),
-        (None, None, project.code, ""),
-        (None, None, None, "LR-7"),
+        ("IMM-CP", jobs.pk, None, None),
+        (None, None, project.code, None),
+        (None, None, None, land_request.reference),
     ]
     assert body["kpi_as_of"] == "2018-12-01"
     meeting = f"{API}/meetings/{body['id']}"

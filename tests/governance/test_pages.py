@@ -158,12 +158,14 @@ def test_the_ministry_creates_a_committee_with_its_members_and_chairs_it(imm, ma
 
 
 def test_each_agenda_item_may_point_at_a_kpi_a_project_a_grant_application_or_a_land_request(
-    committee, officer, client_for, imm
+    committee, officer, client_for, imm, make_user
 ):
     from ecosys.incentives.models import Application, Scheme
     from ecosys.incentives.services import application_create, envelopes_from_commitments
+    from ecosys.land import services
     from ecosys.programmes.models import Ecosystem
     from tests.investments.factories import ProjectFactory
+    from tests.land.conftest import zone_geojson
 
     envelopes_from_commitments(imm.sector.programme)
     project = ProjectFactory(ecosystem=Ecosystem.objects.get(code="IMM-VAL"))
@@ -173,6 +175,8 @@ def test_each_agenda_item_may_point_at_a_kpi_a_project_a_grant_application_or_a_
         scheme=Scheme.objects.get(key="fdii_2015"),
         facts={"investment": {"equipment": "60000000"}, "stable_jobs": 80, "agreement_signed": True},
     )
+    services.zones_import(actor=None, programme=imm.sector.programme, data=zone_geojson())
+    land_request = services.request_create(actor=make_user(Role.LAND_OFFICER), project=project, area_m2="5000")
     jobs = imm.targets.get(indicator__code="JOBS_CREATED")
     client = client_for(officer)
     url = f"/governance/committees/{committee.pk}/meetings"
@@ -191,20 +195,21 @@ def test_each_agenda_item_may_point_at_a_kpi_a_project_a_grant_application_or_a_
             "agenda-2-title": "Subvention",
             "agenda-2-application": application.reference,
             "agenda-3-title": "Foncier",
-            "agenda-3-reference": "LR-2018-004",
+            "agenda-3-land": land_request.reference,
         },
     )
     meeting = Meeting.objects.get()
     items = list(meeting.agenda.order_by("position"))
-    assert [(i.target, i.contract, i.project, i.application, i.reference) for i in items] == [
-        (jobs, imm, None, None, ""),
-        (None, None, project, None, ""),
-        (None, None, None, application, ""),
-        (None, None, None, None, "LR-2018-004"),
+    assert [(i.target, i.contract, i.project, i.application, i.land_request) for i in items] == [
+        (jobs, imm, None, None, None),
+        (None, None, project, None, None),
+        (None, None, None, application, None),
+        (None, None, None, None, land_request),
     ]
     page = client.get(f"/governance/meetings/{meeting.pk}/").content.decode()
     assert f'href="/projects/{project.code}/"' in page
-    assert application.reference in page and "LR-2018-004" in page
+    assert f'href="/grants/{application.reference}/"' in page
+    assert f'href="/land/requests/{land_request.reference}/"' in page
     assert Application.objects.count() == 1
 
 
@@ -232,4 +237,4 @@ def test_the_ministry_adds_a_member_and_changes_the_chair_from_the_committee_pag
     committee.refresh_from_db()
     assert committee.chair == colleague
     page = client.get(f"{url}/").content.decode()
-    assert "Change the chair" in page and "Add the member" in page
+    assert f'action="{url}/chair"' in page and f'action="{url}/members"' in page

@@ -33,7 +33,7 @@ class AgendaItemInline(admin.TabularInline):
     model = m.AgendaItem
     extra = 0
     can_delete = False
-    readonly_fields = ["position", "title", "contract", "target", "project", "reference"]
+    readonly_fields = ["position", "title", "contract", "target", "project", "application", "land_request"]
 
 
 class DecisionInline(admin.TabularInline):
@@ -53,7 +53,7 @@ class MeetingAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(m.AgendaItem)
 class AgendaItemAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["meeting", "position", "title", "reference"]
+    list_display = ["meeting", "position", "title", "land_request"]
 
 
 @admin.register(m.Attendance)

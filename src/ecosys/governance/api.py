@@ -126,7 +126,7 @@ class AgendaItemIn(Schema):
     target: int | None = Field(None, description="Id of a contract KPI target.")
     project: str | None = Field(None, description="Project code.")
     application: str | None = Field(None, description="Grant application reference.")
-    land_request: str | None = Field(None, description="Land request number.")
+    land_request: str | None = Field(None, description="Land request reference.")
 
 
 class MeetingIn(Schema):
@@ -142,7 +142,7 @@ class AgendaItemOut(Schema):
     target: int | None
     project: str | None
     application: str | None
-    land_request: str
+    land_request: str | None
 
     @staticmethod
     def resolve_contract(obj: AgendaItem) -> str | None:
@@ -161,8 +161,8 @@ class AgendaItemOut(Schema):
         return obj.application.reference if obj.application else None
 
     @staticmethod
-    def resolve_land_request(obj: AgendaItem) -> str:
-        return obj.reference
+    def resolve_land_request(obj: AgendaItem) -> str | None:
+        return obj.land_request.reference if obj.land_request else None
 
 
 class DecisionOut(Schema):
@@ -189,7 +189,9 @@ class MeetingOut(Schema):
 
     @staticmethod
     def resolve_agenda(obj: Meeting) -> list[AgendaItem]:
-        return list(obj.agenda.select_related("contract", "project", "application").order_by("position"))
+        return list(
+            obj.agenda.select_related("contract", "project", "application", "land_request").order_by("position")
+        )
 
     @staticmethod
     def resolve_decisions(obj: Meeting) -> list[Decision]:
@@ -245,7 +247,7 @@ def committee_add(request: HttpRequest, payload: CommitteeIn):
         name=payload.name,
         ecosystem=links.pick(Ecosystem.objects.all(), payload.ecosystem, "code"),
         chair=actor,
-        organisations=[links.organisation(pk) for pk in payload.organisations],
+        organisations=[links.organisation_required(pk) for pk in payload.organisations],
     )
     return Status(201, committee)
 
@@ -254,7 +256,7 @@ def committee_add(request: HttpRequest, payload: CommitteeIn):
 def member_add(request: HttpRequest, pk: int, payload: MemberIn):
     actor = actor_of(request)
     committee = selectors.committee_get(actor=actor, pk=pk)
-    organisation = links.organisation(payload.organisation)
+    organisation = links.organisation_required(payload.organisation)
     member = services.committee_member_add(
         actor=actor, committee=committee, organisation=organisation, user=links.person(payload.user)
     )

@@ -1,5 +1,5 @@
 """Resolve what a form or an API payload names (a KPI by id, a project by code, a grant application by
-reference, an organisation or a person) into objects, for the pages and the API alike."""
+reference, a land request by reference, an organisation or a person) into objects, for the pages and the API alike."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from ecosys.core.errors import ValidationFailed
 from ecosys.governance.services import AgendaEntry
 from ecosys.incentives.models import Application
 from ecosys.investments.models import InvestmentProject
+from ecosys.land.models import LandRequest
 from ecosys.programmes.models import Target
 
-LINK_UNKNOWN = _("No such KPI, project or grant application: choose one from the list or check the code.")
+ORGANISATION_REQUIRED = _("Choose the organisation.")
+LINK_UNKNOWN = _("No such KPI, project, grant application or land request: choose one from the list or check the code.")
 
 
 def pick(queryset: QuerySet[Any], raw: object, field: str = "pk") -> Any:
@@ -32,23 +34,34 @@ def pick(queryset: QuerySet[Any], raw: object, field: str = "pk") -> Any:
 
 
 def target(raw: object) -> Target | None:
-    return pick(Target.objects.select_related("contract", "indicator"), raw)  # type: ignore[no-any-return]
+    return pick(Target.objects.select_related("contract", "indicator"), raw)
 
 
 def project(raw: object) -> InvestmentProject | None:
-    return pick(InvestmentProject.objects.select_related("ecosystem__sector"), raw, "code")  # type: ignore[no-any-return]
+    return pick(InvestmentProject.objects.select_related("ecosystem__sector"), raw, "code")
 
 
 def application(raw: object) -> Application | None:
-    return pick(Application.objects.select_related("project__ecosystem__sector"), raw, "reference")  # type: ignore[no-any-return]
+    return pick(Application.objects.select_related("project__ecosystem__sector"), raw, "reference")
+
+
+def land_request(raw: object) -> LandRequest | None:
+    return pick(LandRequest.objects.select_related("project__ecosystem__sector"), raw, "reference")
 
 
 def organisation(raw: object) -> Organisation | None:
-    return pick(Organisation.objects.all(), raw)  # type: ignore[no-any-return]
+    return pick(Organisation.objects.all(), raw)
+
+
+def organisation_required(raw: object) -> Organisation:
+    found = organisation(raw)
+    if found is None:
+        raise ValidationFailed(ORGANISATION_REQUIRED, field="organisation", code="organisation_required")
+    return found
 
 
 def person(raw: object, field: str = "username") -> User | None:
-    return pick(User.objects.filter(is_active=True), raw, field)  # type: ignore[no-any-return]
+    return pick(User.objects.filter(is_active=True), raw, field)
 
 
 def agenda_entry(
@@ -63,5 +76,5 @@ def agenda_entry(
         "target": kpi,
         "project": project(project_code),
         "application": application(reference),
-        "reference": "" if land is None else str(land),
+        "land_request": land_request(land),
     }

@@ -174,11 +174,13 @@ class AgendaItem(AboutContract):
         related_name="+",
         verbose_name=_("grant application"),
     )
-    reference = models.CharField(
-        _("reference"),
-        max_length=100,
+    land_request = models.ForeignKey(
+        "land.LandRequest",
+        null=True,
         blank=True,
-        help_text=_("A land request number."),
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("land request"),
     )
     history = HistoricalRecords()
 

@@ -37,6 +37,7 @@ from ecosys.governance.models import (
 from ecosys.governance.selectors import actor_organisation_ids, is_committee_member, is_ministry_admin
 from ecosys.incentives.models import Application
 from ecosys.investments.models import InvestmentProject
+from ecosys.land.models import LandRequest
 from ecosys.monitoring.models import Snapshot
 from ecosys.monitoring.services import snapshot_for
 from ecosys.programmes.models import Ecosystem, PerformanceContract, Programme, Target
@@ -49,6 +50,7 @@ TARGET_OF_ANOTHER_CONTRACT = _("This KPI belongs to another contract.")
 TARGET_OF_ANOTHER_PROGRAMME = _("This KPI belongs to another programme.")
 PROJECT_OF_ANOTHER_PROGRAMME = _("This project belongs to another programme.")
 APPLICATION_OF_ANOTHER_PROGRAMME = _("This grant application is for a project of another programme.")
+LAND_REQUEST_OF_ANOTHER_PROGRAMME = _("This land request is for a project of another programme.")
 CHAIR_NOT_MEMBER = _("The chair must represent one of the committee's member organisations.")
 USER_NOT_IN_ORGANISATION = _("This person does not act for this organisation.")
 ALREADY_MEMBER = _("This organisation (or person) already sits on the committee.")
@@ -90,7 +92,7 @@ class AgendaEntry(TypedDict):
     target: NotRequired[Target | None]
     project: NotRequired[InvestmentProject | None]
     application: NotRequired[Application | None]
-    reference: NotRequired[str]
+    land_request: NotRequired[LandRequest | None]
 
 
 def _check_member(actor: User, committee: Committee) -> None:
@@ -110,6 +112,7 @@ def _check_links(
     ecosystem: Ecosystem | None = None,
     project: InvestmentProject | None = None,
     application: Application | None = None,
+    land_request: LandRequest | None = None,
 ) -> None:
     """Refuse links to another programme's contract, KPI, ecosystem, project or grant application (or a KPI of
     another contract)."""
@@ -126,6 +129,8 @@ def _check_links(
         raise ValidationFailed(PROJECT_OF_ANOTHER_PROGRAMME, field="project", code="project_programme")
     if application is not None and application.project.ecosystem.sector.programme_id != programme.pk:
         raise ValidationFailed(APPLICATION_OF_ANOTHER_PROGRAMME, field="application", code="application_programme")
+    if land_request is not None and land_request.project.ecosystem.sector.programme_id != programme.pk:
+        raise ValidationFailed(LAND_REQUEST_OF_ANOTHER_PROGRAMME, field="land_request", code="land_request_programme")
 
 
 def kpi_month(held_on: date, today: date) -> date:
@@ -219,6 +224,7 @@ def meeting_create(
             target=entry.get("target"),
             project=entry.get("project"),
             application=entry.get("application"),
+            land_request=entry.get("land_request"),
         )
     as_of = kpi_month(held_on, today or timezone.localdate())
     snapshot = snapshot_for(programme=committee.programme, as_of=as_of, basis=Snapshot.Basis.VERIFIED)
@@ -238,7 +244,7 @@ def meeting_create(
             target=entry.get("target"),
             project=entry.get("project"),
             application=entry.get("application"),
-            reference=(entry.get("reference") or "").strip(),
+            land_request=entry.get("land_request"),
         )
         for position, entry in enumerate(entries, start=1)
     )

@@ -29,7 +29,6 @@ from ecosys.web.views import domain_errors
 
 BAD_DATE = gettext_lazy("Enter a date as YYYY-MM-DD.")
 PROGRAMME_REQUIRED = gettext_lazy("Choose the programme of the committee.")
-ORGANISATION_REQUIRED = gettext_lazy("Choose the organisation.")
 
 
 def _date(raw: str, field: str) -> date | None:
@@ -149,9 +148,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Seat an organisation on the committee, represented by a named person (a user of it) or as such."""
     actor = actor_of(request)
     committee = selectors.committee_get(actor=actor, pk=pk)
-    organisation = links.organisation(request.POST.get("organisation"))
-    if organisation is None:
-        raise ValidationFailed(ORGANISATION_REQUIRED, field="organisation", code="organisation_required")
+    organisation = links.organisation_required(request.POST.get("organisation"))
     person = links.person(request.POST.get("user"))
     services.committee_member_add(actor=actor, committee=committee, organisation=organisation, user=person)
     messages.success(request, _("Member added."))
@@ -185,7 +182,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         committee=committee,
         held_on=held_on,
         title=request.POST.get("title", ""),
-        agenda=agenda,  # type: ignore[arg-type]
+        agenda=agenda,
     )
     return HttpResponseRedirect(reverse("governance:meeting", args=[meeting.pk]))
 
@@ -229,7 +226,7 @@ def _agenda_rows(request: HttpRequest) -> list[AgendaEntry]:
                     target_id=request.POST.get(f"{field}target"),
                     project_code=request.POST.get(f"{field}project"),
                     reference=request.POST.get(f"{field}application"),
-                    land=request.POST.get(f"{field}reference"),
+                    land=request.POST.get(f"{field}land"),
                 )
             )
     return agenda
@@ -260,7 +257,7 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "agenda": meeting.agenda.select_related(
-                "contract", "target__contract", "target__indicator", "project", "application"
+                "contract", "target__contract", "target__indicator", "project", "application", "land_request"
             ),
             "kpis": _kpi_rows(meeting.kpi_snapshot),
             "attendance": _attendance(meeting),
