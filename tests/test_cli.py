@@ -46,3 +46,11 @@ def test_reminders_queues_the_worker_s_job(capsys):
     assert main(["reminders"]) == 0
     assert "Reminders queued" in capsys.readouterr().out
     assert DBTaskResult.objects.filter(task_path__endswith="reminders_send_task").count() == 1
+
+
+def test_expire_reservations_queues_the_worker_s_job(capsys):
+    from django_tasks_db.models import DBTaskResult
+
+    assert main(["expire-reservations"]) == 0
+    assert "Expiry of land reservations queued" in capsys.readouterr().out
+    assert DBTaskResult.objects.filter(task_path__endswith="reservations_expire_task").count() == 1

@@ -26,6 +26,7 @@ registered routes, so a new endpoint or page fails the suite until its row is ad
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -267,6 +268,111 @@ API_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      "initiative.update", (AUTH, OK,  NO,  HID, HID, HID, HID, HID, NO)),
     ("PUT",  "/monitoring/{code}/thresholds",       "",
      "monitoring.configure",   (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  NO,  NO)),
+    # land: zones and occupancy (every role), requests (company users: their own company's), the optimiser (staff)
+    ("GET",  "/land/zones",                         "",
+     "land.view",              (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/land/zones/{code}",                  "",
+     "land.view",              (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "/land/zones/import",                  "",
+     "land.manage",            (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("POST", "/land/parcels/import",                "",
+     "land.manage",            (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("GET",  "/land/occupancy",                     "",
+     "land.view",              (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/land/requests",                      "",
+     "land.view",              (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "/land/requests",                      "own company's project",
+     "land.request",           (AUTH, OK,  NO,  NO,  NO,  OK,  NO,  OK,  NO)),
+    ("POST", "/land/requests",                      "another company's project",
+     "land.request",           (AUTH, OK,  NO,  NO,  NO,  HID, NO,  OK,  NO)),
+    ("GET",  "/land/requests/{reference}",          "own company's land request",
+     "land.view",              (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/land/requests/{reference}",          "another company's land request",
+     "land.view_all",          (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    ("POST", "/land/requests/{reference}/reserve",  "own company's submitted land request",
+     "land.allocate",          (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("POST", "/land/requests/{reference}/allocate", "own company's reserved land request",
+     "land.allocate",          (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("POST", "/land/requests/{reference}/agreement", "own company's allocated land request",
+     "land.allocate",          (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("POST", "/land/requests/{reference}/built",    "own company's signed land request",
+     "land.allocate",          (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("POST", "/land/requests/{reference}/release",  "own company's allocated land request",
+     "land.allocate",          (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("POST", "/land/requests/{reference}/withdraw", "own company's submitted land request",
+     "land.request",           (AUTH, OK,  NO,  NO,  NO,  OK,  NO,  OK,  NO)),
+    ("POST", "/land/requests/{reference}/withdraw", "another company's land request",
+     "land.request",           (AUTH, OK,  NO,  NO,  NO,  HID, NO,  OK,  NO)),
+    ("GET",  "/land/proposals",                     "",
+     "land.view_all",          (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("POST", "/land/proposals",                     "",
+     "land.allocate",          (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("GET",  "/land/proposals/{pk}",                "",
+     "land.view_all",          (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("POST", "/land/proposals/{pk}/accept",         "",
+     "land.allocate",          (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    # grants: schemes, envelopes, applications (company users see their own company's), the simulator
+    ("GET",  "/grants/schemes",                     "",
+     "incentives.view",        (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/grants/schemes/{key}",               "",
+     "incentives.view",        (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "/grants/schemes/{key}/versions",      "",
+     "scheme.manage",          (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    ("POST", "/grants/schemes/{key}/versions/{number}/close", "",
+     "scheme.manage",          (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    ("GET",  "/grants/envelopes",                   "",
+     "incentives.view",        (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/grants/envelopes/{pk}",              "",
+     "incentives.view",        (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "/grants/envelopes",                   "",
+     "envelope.manage",        (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  NO,  NO)),
+    ("GET",  "/grants/applications",                "",
+     "incentives.view",        (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "/grants/applications",                "own company's project",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  OK,  OK,  NO,  NO)),
+    ("POST", "/grants/applications",                "another company's project",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  HID, OK,  NO,  NO)),
+    ("GET",  "/grants/applications/{reference}",    "own company's application",
+     "incentives.view",        (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/grants/applications/{reference}",    "another company's application",
+     "incentives.view_all",    (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    ("PATCH", "/grants/applications/{reference}",   "own company's draft",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  OK,  OK,  NO,  NO)),
+    ("PATCH", "/grants/applications/{reference}",   "another company's draft",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  HID, OK,  NO,  NO)),
+    ("POST", "/grants/applications/{reference}/submit", "own company's draft",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  OK,  OK,  NO,  NO)),
+    ("POST", "/grants/applications/{reference}/submit", "another company's draft",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  HID, OK,  NO,  NO)),
+    ("POST", "/grants/applications/{reference}/review", "own company's submitted application",
+     "grant.review",           (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    # Four eyes on a grant is a permission refusal (403, code forbidden:four_eyes), not a 400.
+    ("POST", "/grants/applications/{reference}/decision", "reviewed by another person",
+     "grant.decide",           (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    ("POST", "/grants/applications/{reference}/decision", "reviewed by the actor",
+     "grant.decide",           (AUTH, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO)),
+    ("POST", "/grants/applications/{reference}/signature", "own company's approved grant",
+     "grant.decide",           (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    ("GET",  "/grants/applications/{reference}/letter.pdf", "own company's approved grant",
+     "incentives.view",        (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "/grants/applications/{reference}/letter.pdf", "another company's approved grant",
+     "incentives.view_all",    (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    ("POST", "/grants/applications/{reference}/proofs", "own company's signed grant",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  OK,  OK,  NO,  NO)),
+    ("POST", "/grants/applications/{reference}/proofs", "another company's signed grant",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  HID, OK,  NO,  NO)),
+    ("POST", "/grants/applications/{reference}/proofs/{pk}/verify", "a document added by another person",
+     "grant.review",           (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    ("POST", "/grants/applications/{reference}/proofs/{pk}/verify", "a document added by the actor",
+     "grant.review",           (AUTH, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO)),
+    ("POST", "/grants/applications/{reference}/tranches/{number}/release", "a tranche due",
+     "grant.pay",              (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    ("POST", "/grants/applications/{reference}/clawback", "paid, commitments not met",
+     "grant.pay",              (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    ("GET",  "/grants/simulation",                  "",
+     "grant.simulate",         (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("POST", "/grants/simulation",                  "",
+     "grant.simulate",         (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
 ]
 
 # Every URL of ecosys.web.urls and ecosys.investments.urls, by name.
@@ -430,6 +536,104 @@ WEB_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
     ("GET",  "monitoring:report_pdf",          "",
      "monitoring.view",        (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    # incentives: grant applications (company users see their own company's), schemes, envelopes, simulator
+    ("GET",  "incentives:applications",        "",
+     "incentives.view",        (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "incentives:application_new",     "",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  OK,  OK,  NO,  NO)),
+    ("POST", "incentives:application_new",     "own company's project",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  OK,  OK,  NO,  NO)),
+    ("POST", "incentives:application_new",     "another company's project",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  HID, OK,  NO,  NO)),
+    ("GET",  "incentives:application",         "own company's application",
+     "incentives.view",        (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "incentives:application",         "another company's application",
+     "incentives.view_all",    (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    ("GET",  "incentives:application_edit",    "own company's draft",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  OK,  OK,  NO,  NO)),
+    ("POST", "incentives:application_edit",    "own company's draft",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  OK,  OK,  NO,  NO)),
+    ("POST", "incentives:application_edit",    "another company's draft",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  HID, OK,  NO,  NO)),
+    ("POST", "incentives:application_submit",  "own company's draft",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  OK,  OK,  NO,  NO)),
+    ("POST", "incentives:application_review",  "own company's submitted application",
+     "grant.review",           (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    ("POST", "incentives:application_decide",  "reviewed by another person",
+     "grant.decide",           (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    ("POST", "incentives:application_decide",  "reviewed by the actor",
+     "grant.decide",           (AUTH, RULE, NO, NO,  NO,  NO,  RULE, NO, NO)),
+    ("POST", "incentives:application_sign",    "own company's approved grant",
+     "grant.decide",           (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    ("POST", "incentives:proof_add",           "own company's signed grant",
+     "grant.apply",            (AUTH, OK,  NO,  NO,  NO,  OK,  OK,  NO,  NO)),
+    ("POST", "incentives:proof_verify",        "a document added by another person",
+     "grant.review",           (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    ("GET",  "incentives:proof_file",          "own company's signed grant",
+     "incentives.view",        (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "incentives:tranche_release",     "a tranche due",
+     "grant.pay",              (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    ("POST", "incentives:clawback_apply",      "paid, commitments not met",
+     "grant.pay",              (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    ("GET",  "incentives:letter",              "own company's approved grant",
+     "incentives.view",        (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "incentives:schemes",             "",
+     "incentives.view",        (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "incentives:scheme",              "",
+     "incentives.view",        (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "incentives:version_add",         "after the version in force is closed",
+     "scheme.manage",          (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    ("POST", "incentives:version_close",       "",
+     "scheme.manage",          (AUTH, OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO)),
+    ("GET",  "incentives:envelopes",           "",
+     "incentives.view",        (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "incentives:envelope_new",        "",
+     "envelope.manage",        (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  NO,  NO)),
+    ("GET",  "incentives:simulator",           "",
+     "grant.simulate",         (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    # land: zones and plans (every role), requests (company users: their own company's), the optimiser (staff)
+    ("GET",  "land:zones",                     "",
+     "land.view",              (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "land:zone",                      "",
+     "land.view",              (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "land:zones_import",              "",
+     "land.manage",            (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("POST", "land:parcels_import",            "",
+     "land.manage",            (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("GET",  "land:requests",                  "",
+     "land.view",              (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "land:request_new",               "",
+     "land.request",           (AUTH, OK,  NO,  NO,  NO,  OK,  NO,  OK,  NO)),
+    ("POST", "land:request_new",               "own company's project",
+     "land.request",           (AUTH, OK,  NO,  NO,  NO,  OK,  NO,  OK,  NO)),
+    ("POST", "land:request_new",               "another company's project",
+     "land.request",           (AUTH, OK,  NO,  NO,  NO,  HID, NO,  OK,  NO)),
+    ("GET",  "land:request",                   "own company's land request",
+     "land.view",              (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "land:request",                   "another company's land request",
+     "land.view_all",          (AUTH, OK,  OK,  OK,  OK,  HID, OK,  OK,  OK)),
+    ("POST", "land:request_reserve",           "own company's submitted land request",
+     "land.allocate",          (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("POST", "land:request_allocate",          "own company's reserved land request",
+     "land.allocate",          (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("POST", "land:request_sign",              "own company's allocated land request",
+     "land.allocate",          (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("POST", "land:request_built",             "own company's signed land request",
+     "land.allocate",          (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("POST", "land:request_release",           "own company's allocated land request",
+     "land.allocate",          (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("POST", "land:request_withdraw",          "own company's submitted land request",
+     "land.request",           (AUTH, OK,  NO,  NO,  NO,  OK,  NO,  OK,  NO)),
+    ("POST", "land:request_withdraw",          "another company's land request",
+     "land.request",           (AUTH, OK,  NO,  NO,  NO,  HID, NO,  OK,  NO)),
+    ("GET",  "land:optimiser",                 "",
+     "land.view_all",          (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("POST", "land:optimiser",                 "",
+     "land.allocate",          (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    ("GET",  "land:proposal",                  "",
+     "land.view_all",          (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("POST", "land:proposal_accept",           "",
+     "land.allocate",          (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
 ]
 # fmt: on
 
@@ -446,6 +650,11 @@ SCOPED_SITUATIONS = {
     "own company's validated project",
     "submitted to validated",
     "submitted by the actor, to validated",
+    "another company's draft",
+    "reviewed by the actor",
+    "another company's signed grant",
+    "a document added by the actor",
+    "another company's land request",
 }
 
 
@@ -731,10 +940,14 @@ def api_call(world: World, method: str, path: str, situation: str) -> Call:
     investments = _investments_api_call(world, method, path, situation)
     if investments is not None:
         return investments
+    if path.startswith("/grants/"):
+        return _grants_api_call(world, method, path, situation)
     if path.startswith("/monitoring/"):
         return _monitoring_api_call(world, method, path)
     if path.startswith("/governance/"):
         return _governance_api_call(world, method, path)
+    if path.startswith("/land/"):
+        return _land_api_call(world, method, path, situation)
     if method == "GET" and "{" not in path:
         return Call(f"{API}{path}")
     raise AssertionError(f"No request written for {key}: add one to api_call().")
@@ -790,6 +1003,88 @@ def _investments_api_call(world: World, method: str, path: str, situation: str) 
     return None
 
 
+def _grants_api_call(world: World, method: str, path: str, situation: str) -> Call:
+    """The grants API rows: an application taken to the row's step by ``_grant``, then the request."""
+    from ecosys.incentives import services as grants
+    from ecosys.incentives.models import Application, Clawback, Envelope, InvestmentProof, Payment, SchemeVersion
+
+    base = f"{API}/grants"
+    programme = world.contract.sector.programme
+    fdii = SchemeVersion.objects.get(scheme__key="fdii_2015", number=1)
+    if method == "GET" and path in {"/grants/schemes", "/grants/envelopes", "/grants/applications"}:
+        return Call(f"{API}{path}")
+    if path == "/grants/schemes/{key}":
+        return Call(f"{base}/schemes/fdii_2015")
+    if path == "/grants/schemes/{key}/versions":
+        payload = {"rules": {**fdii.rules, "name": "Fonds pilote"}, "note": "Pilote"}
+        return Call(f"{base}/schemes/pilot_2030/versions", _json(payload), lambda: SchemeVersion.objects.count())
+    if path == "/grants/schemes/{key}/versions/{number}/close":
+        return Call(
+            f"{base}/schemes/fdii_2015/versions/1/close",
+            _json({"valid_to": "2030-12-31"}),
+            lambda: SchemeVersion.objects.get(pk=fdii.pk).valid_to,
+        )
+    if path == "/grants/envelopes/{pk}":
+        return Call(f"{base}/envelopes/{grants.envelopes_from_commitments(programme).pk}")
+    if path == "/grants/envelopes":
+        payload = {"programme": programme.code, "name": "FDII · IMM-VAL", "amount_mad": "100000000"}
+        payload |= {"scheme": "fdii_2015", "ecosystem": OWN_ECOSYSTEM}
+        return Call(f"{base}/envelopes", _json(payload), lambda: Envelope.objects.count())
+    if path == "/grants/simulation":
+        if method == "GET":
+            return Call(f"{base}/simulation?programme={programme.code}&scheme=fdii_2015")
+        return Call(f"{base}/simulation", _json({"programme": programme.code, "scheme": "fdii_2015"}))
+    if path == "/grants/applications":
+        project = _project(world, "another company's project" if situation.startswith("another") else "")
+        payload = {"project": project.code, "scheme": "fdii_2015", "applied_on": "2016-05-01", "facts": GRANT_FACTS}
+        return Call(f"{base}/applications", _json(payload), lambda: Application.objects.count())
+    step = {
+        "/grants/applications/{reference}": "draft" if method == "PATCH" else "submitted",
+        "/grants/applications/{reference}/submit": "draft",
+        "/grants/applications/{reference}/review": "submitted",
+        "/grants/applications/{reference}/decision": "reviewed",
+        "/grants/applications/{reference}/signature": "approved",
+        "/grants/applications/{reference}/letter.pdf": "approved",
+        "/grants/applications/{reference}/proofs": "signed",
+        "/grants/applications/{reference}/proofs/{pk}/verify": "signed",
+        "/grants/applications/{reference}/tranches/{number}/release": "signed",
+        "/grants/applications/{reference}/clawback": "paid",
+    }[path]
+    grants.envelopes_from_commitments(programme)  # a decision commits the programme's envelope
+    application = _grant(world, situation, step)
+    url = f"{base}/applications/{application.reference}"
+
+    def state() -> Any:
+        a = Application.objects.get(pk=application.pk)
+        return a.status, a.facts, a.decided_by_id, list(Envelope.objects.values_list("committed_mad", "paid_mad"))
+
+    if method == "GET":
+        query = "?lang=ar" if path.endswith("letter.pdf") else ""
+        return Call(url + path.removeprefix("/grants/applications/{reference}") + query)
+    if method == "PATCH":
+        return Call(url, _json({"facts": {**GRANT_FACTS, "stable_jobs": 300}}), state)
+    if path.endswith("/proofs"):
+        payload = {"category": "equipment", "amount_mad": "1000000", "description": "Facture presse"}
+        return Call(f"{url}/proofs", _json(payload), lambda: InvestmentProof.objects.count())
+    if path.endswith("/verify"):
+        proof = _proof(world, application)
+        if situation == "a document added by the actor" and world.actor is not None:
+            InvestmentProof.objects.filter(pk=proof.pk).update(added_by=world.actor)
+        verified = lambda: InvestmentProof.objects.get(pk=proof.pk).verified_by_id  # noqa: E731
+        return Call(f"{url}/proofs/{proof.pk}/verify", _json({}), verified)
+    if path.endswith("/release"):
+        return Call(f"{url}/tranches/1/release", _json({}), lambda: Payment.objects.count())
+    if path.endswith("/clawback"):
+        return Call(f"{url}/clawback", _json({"reason": "Emplois non créés"}), lambda: Clawback.objects.count())
+    payload = {
+        "/submit": {},
+        "/review": {"note": "Dossier complet", "agreed_rate": "0.2"},
+        "/decision": {"approve": True},
+        "/signature": {"signed_on": timezone.localdate().isoformat()},
+    }[path.removeprefix("/grants/applications/{reference}")]
+    return Call(url + path.removeprefix("/grants/applications/{reference}"), _json(payload), state)
+
+
 def web_call(world: World, method: str, name: str, situation: str) -> Call:
     contract = world.contract
     contract_url = reverse("web:contract", kwargs={"code": contract.code})
@@ -840,6 +1135,10 @@ def web_call(world: World, method: str, name: str, situation: str) -> Call:
         return _monitoring_web_call(world, name)
     if name.startswith("governance:"):
         return _governance_web_call(world, name)
+    if name.startswith("incentives:"):
+        return _incentives_web_call(world, method, name, situation)
+    if name.startswith("land:"):
+        return _land_web_call(world, method, name, situation)
     raise AssertionError(f"No request written for {name}: add one to web_call().")
 
 
@@ -911,6 +1210,350 @@ def _investments_web_call(world: World, method: str, name: str, situation: str) 
     if name in {"investments:project_create", "investments:jobs"}:
         return Call(reverse(name))
     raise AssertionError(f"No request written for {name}: add one to _investments_web_call().")
+
+
+# --------------------------------------------------------------------------------------------------
+# Incentives: grant applications at the step each row needs, schemes, envelopes
+# --------------------------------------------------------------------------------------------------
+
+GRANT_FACTS = {
+    "investment": {"land": "10000000", "buildings": "20000000", "equipment": "60000000"},
+    "stable_jobs": 250,
+    "agreement_signed": True,
+}
+GRANT_FORM = {
+    "investment_land": "10000000",
+    "investment_buildings": "20000000",
+    "investment_equipment": "60000000",
+    "stable_jobs": "250",
+    "agreement_signed": "on",
+}
+GRANT_STEPS = ("draft", "submitted", "reviewed", "approved", "signed", "paid")
+
+
+def _grant(world: World, situation: str, step: str) -> Any:
+    """An FDII application of the situation's company, taken to ``step`` by people other than the actor.
+
+    The review agrees a 20 % rate (18 MMAD); the grant has one tranche, due at once, so that releasing
+    it depends on the permission only.
+    """
+    from ecosys.incentives import services as grants
+    from ecosys.incentives.models import Application, Scheme
+    from tests.factories import user_with_role
+
+    fdii = Scheme.objects.get(key="fdii_2015")
+    grants.envelopes_from_commitments(world.contract.sector.programme)  # the programme's FDII envelope, 630 MMAD
+    project = _project(world, "another company's project" if situation.startswith("another") else "")
+    application = grants.application_create(actor=world.proposer, project=project, scheme=fdii, facts=GRANT_FACTS)
+    reached = GRANT_STEPS.index(step)
+    if reached >= GRANT_STEPS.index("submitted"):
+        application = grants.application_submit(actor=world.proposer, application=application)
+    if reached >= GRANT_STEPS.index("reviewed"):
+        application = grants.application_review(
+            actor=world.proposer, application=application, note="Dossier complet", agreed_rate=Decimal("0.2")
+        )
+        if situation == "reviewed by the actor" and world.actor is not None:
+            Application.objects.filter(pk=application.pk).update(reviewed_by=world.actor)
+    if reached >= GRANT_STEPS.index("approved"):
+        decider = user_with_role(Role.FUND_OFFICER)
+        one_tranche = [{"share": "1", "min_verified_jobs": 0, "min_proven_investment": "0"}]
+        application = grants.application_decide(
+            actor=decider, application=application, approve=True, tranches=one_tranche
+        )
+        if reached >= GRANT_STEPS.index("signed"):
+            application = grants.application_sign(
+                actor=decider, application=application, signed_on=timezone.localdate()
+            )
+        if reached >= GRANT_STEPS.index("paid"):
+            grants.tranche_release(actor=decider, application=application, tranche=0)
+    return Application.objects.get(pk=application.pk)
+
+
+def _proof(world: World, application: Any) -> Any:
+    from ecosys.incentives import services as grants
+
+    document = SimpleUploadedFile("facture.pdf", b"%PDF-1.4 facture", content_type="application/pdf")
+    return grants.proof_add(
+        actor=world.proposer,
+        application=application,
+        category="equipment",
+        amount_mad=Decimal("1000000"),
+        description="Facture presse",
+        document=document,
+    )
+
+
+def _incentives_web_call(world: World, method: str, name: str, situation: str) -> Call:
+    from ecosys.incentives import services as grants
+    from ecosys.incentives.forms import rules_yaml
+    from ecosys.incentives.models import Application, Envelope, InvestmentProof, Payment, Scheme, SchemeVersion
+
+    def status_of(application: Any) -> Callable[[], Any]:
+        return lambda: Application.objects.get(pk=application.pk).status
+
+    def page(application: Any) -> str:
+        return reverse("incentives:application", kwargs={"reference": application.reference})
+
+    if name == "incentives:application_new" and method == "POST":
+        project = _project(world, "another company's project" if situation.startswith("another") else "")
+        data = {"project": project.code, "scheme": "fdii_2015", **GRANT_FORM}
+        latest = lambda: page(Application.objects.latest("pk"))  # noqa: E731
+        return Call(reverse(name), {"data": data}, lambda: Application.objects.count(), latest)
+    if name in {"incentives:applications", "incentives:application_new", "incentives:schemes"}:
+        return Call(reverse(name))
+    if name in {"incentives:envelopes", "incentives:simulator"}:
+        return Call(reverse(name))
+    if name == "incentives:scheme":
+        return Call(reverse(name, kwargs={"key": "fdii_2015"}))
+    if name == "incentives:version_add":
+        fdii = Scheme.objects.get(key="fdii_2015")
+        current = fdii.versions.get()
+        grants.version_close(actor=world.proposer, version=current, valid_to=date(2022, 12, 31))
+        rules = {**current.rules, "valid_from": "2023-01-01", "valid_to": None}
+        return Call(
+            reverse(name, kwargs={"key": fdii.key}),
+            {"data": {"rules": rules_yaml(rules), "note": "Loi de finances 2023"}},
+            lambda: SchemeVersion.objects.filter(scheme=fdii).count(),
+            reverse("incentives:scheme", kwargs={"key": fdii.key}),
+        )
+    if name == "incentives:version_close":
+        version = Scheme.objects.get(key="fdii_2015").versions.get()
+        return Call(
+            reverse(name, kwargs={"key": "fdii_2015", "number": version.number}),
+            {"data": {"valid_to": "2030-12-31"}},
+            lambda: SchemeVersion.objects.get(pk=version.pk).valid_to,
+            reverse("incentives:scheme", kwargs={"key": "fdii_2015"}),
+        )
+    if name == "incentives:envelope_new":
+        data = {
+            "name": "FDII · IMM",
+            "programme": world.contract.sector.programme.code,
+            "scheme": "fdii_2015",
+            "amount_mad": "100000000",
+        }
+        return Call(reverse(name), {"data": data}, lambda: Envelope.objects.count(), reverse("incentives:envelopes"))
+    step = {
+        "incentives:application": "submitted",
+        "incentives:application_edit": "draft",
+        "incentives:application_submit": "draft",
+        "incentives:application_review": "submitted",
+        "incentives:application_decide": "reviewed",
+        "incentives:application_sign": "approved",
+        "incentives:proof_add": "signed",
+        "incentives:proof_verify": "signed",
+        "incentives:proof_file": "signed",
+        "incentives:tranche_release": "signed",
+        "incentives:clawback_apply": "paid",
+        "incentives:letter": "approved",
+    }[name]
+    application = _grant(world, situation, step)
+    reference = {"reference": application.reference}
+    if name in {"incentives:application", "incentives:letter"}:
+        return Call(reverse(name, kwargs=reference) + ("?lang=ar" if name == "incentives:letter" else ""))
+    if name == "incentives:application_edit":
+        if method == "GET":
+            return Call(reverse(name, kwargs=reference))
+        data = {**GRANT_FORM, "stable_jobs": "300"}
+        facts = lambda: Application.objects.get(pk=application.pk).facts  # noqa: E731
+        return Call(reverse(name, kwargs=reference), {"data": data}, facts, page(application))
+    if name in {"incentives:proof_verify", "incentives:proof_file"}:
+        proof = _proof(world, application)
+        url = reverse(name, kwargs={**reference, "pk": proof.pk})
+        if name == "incentives:proof_file":
+            return Call(url)
+        return Call(url, {}, lambda: InvestmentProof.objects.get(pk=proof.pk).verified_by_id, page(application))
+    if name == "incentives:proof_add":
+        document = SimpleUploadedFile("facture.pdf", b"%PDF-1.4 facture", content_type="application/pdf")
+        data = {"category": "equipment", "amount_mad": "1000000", "description": "Facture", "document": document}
+        return Call(
+            reverse(name, kwargs=reference), {"data": data}, lambda: InvestmentProof.objects.count(), page(application)
+        )
+    if name == "incentives:tranche_release":
+        url = reverse(name, kwargs={**reference, "number": 1})
+        return Call(url, {}, lambda: Payment.objects.count(), page(application))
+    from ecosys.incentives.services import SAME_PERSON_DECIDES
+
+    data = {
+        "incentives:application_submit": {},
+        "incentives:application_review": {"note": "Dossier complet", "agreed_rate": "0.2"},
+        "incentives:application_decide": {"decision": "approve"},
+        "incentives:application_sign": {"signed_on": timezone.localdate().isoformat()},
+        "incentives:clawback_apply": {"reason": "Emplois non créés"},
+    }[name]
+    reasons = [SAME_PERSON_DECIDES] if name == "incentives:application_decide" else []
+    return Call(
+        reverse(name, kwargs=reference), {"data": data}, status_of(application), page(application), reasons=reasons
+    )
+
+
+def _land_zone(world: World) -> Any:
+    """The rental zone BER of the programme (six 0.5 ha parcels), imported once per case."""
+    from ecosys.land import services as land
+    from ecosys.land.models import Zone
+    from tests.land.conftest import parcels_geojson, zone_geojson
+
+    zone = Zone.objects.filter(code="BER").first()
+    if zone is None:
+        [zone] = land.zones_import(actor=None, programme=world.contract.sector.programme, data=zone_geojson())
+        land.parcels_import(actor=None, data=parcels_geojson())
+    return zone
+
+
+def _land_request(world: World, situation: str) -> Any:
+    """A land request of the situation's company, moved as far as the situation says (by the ministry)."""
+    from ecosys.land import services as land
+
+    zone = _land_zone(world)
+    project = _project(world, "another company's project" if situation.startswith("another") else "")
+    request = land.request_create(actor=world.proposer, project=project, area_m2="5000")
+    steps = ["submitted", "reserved", "allocated", "signed"]
+    reached = next((step for step in reversed(steps) if f" {step} " in f" {situation} "), "submitted")
+    if steps.index(reached) >= 1:
+        land.reserve(actor=world.proposer, request=request, parcels=[zone.parcels.get(code="P00")])
+    if steps.index(reached) >= 2:
+        land.allocate(actor=world.proposer, request=request)
+    if steps.index(reached) >= 3:
+        land.agreement_sign(actor=world.proposer, request=request, signed_on=date(2024, 3, 1))
+    return request
+
+
+def _land_web_call(world: World, method: str, name: str, situation: str) -> Call:
+    from ecosys.land import optimiser
+    from ecosys.land.models import LandRequest, Parcel, Proposal, Zone
+    from tests.land.conftest import parcels_geojson, zone_geojson
+
+    programme = world.contract.sector.programme
+    if name in {"land:zones", "land:requests"}:
+        _land_zone(world)
+        return Call(reverse(name))
+    if name == "land:zone":
+        return Call(reverse(name, kwargs={"code": _land_zone(world).code}))
+    if name == "land:zones_import":
+        geojson = SimpleUploadedFile("zones.geojson", json.dumps(zone_geojson(code="MTX")).encode())
+        return Call(
+            reverse(name),
+            {"data": {"programme": programme.code, "file": geojson}},
+            lambda: Zone.objects.count(),
+            f"{reverse('land:zones')}?programme={programme.code}",
+        )
+    if name == "land:parcels_import":
+        from ecosys.land import services as land
+
+        land.zones_import(actor=None, programme=programme, data=zone_geojson(code="MTX"))
+        geojson = SimpleUploadedFile("parcels.geojson", json.dumps(parcels_geojson(zone="MTX")).encode())
+        return Call(
+            reverse(name),
+            {"data": {"zone": "MTX", "file": geojson}},
+            lambda: Parcel.objects.count(),
+            reverse("land:zone", kwargs={"code": "MTX"}),
+        )
+    if name == "land:request_new":
+        _land_zone(world)
+        if method == "GET":
+            return Call(reverse(name))
+        project = _project(world, "another company's project" if situation.startswith("another") else "")
+        latest = lambda: reverse("land:request", kwargs={"reference": LandRequest.objects.latest("pk").reference})  # noqa: E731
+        return Call(
+            reverse(name),
+            {"data": {"project": project.code, "area_m2": "5000", "max_parcels": "1", "services": ["power"]}},
+            lambda: LandRequest.objects.count(),
+            latest,
+        )
+    if name in {"land:optimiser", "land:proposal", "land:proposal_accept"}:
+        _land_request(world, "own company's submitted land request")
+        if name == "land:optimiser":
+            if method == "GET":
+                return Call(reverse(name))
+            latest = lambda: reverse("land:proposal", kwargs={"pk": Proposal.objects.latest("pk").pk})  # noqa: E731
+            data = {"programme": programme.code, "objective": "jobs", "time_limit_s": "10"}
+            return Call(reverse(name), {"data": data}, lambda: Proposal.objects.count(), latest)
+        proposal = optimiser.proposal_run(actor=world.proposer, programme=programme, parameters={"time_limit_s": 10})
+        url = reverse("land:proposal", kwargs={"pk": proposal.pk})
+        if name == "land:proposal":
+            return Call(url)
+        return Call(
+            reverse(name, kwargs={"pk": proposal.pk}),
+            {"data": {"days": "30"}},
+            lambda: Proposal.objects.get(pk=proposal.pk).accepted_at,
+            url,
+        )
+    request = _land_request(world, situation)
+    reference = {"reference": request.reference}
+    page = reverse("land:request", kwargs=reference)
+    if name == "land:request":
+        return Call(page)
+    data = {
+        "land:request_reserve": {
+            "parcels": [Parcel.objects.get(zone__code="BER", code="P01").pk],
+            "days": "30",
+        },
+        "land:request_allocate": {},
+        "land:request_sign": {"signed_on": "2024-03-01"},
+        "land:request_built": {},
+        "land:request_release": {"reason": "Engagements non tenus"},
+        "land:request_withdraw": {"reason": "Autre site"},
+    }[name]
+    return Call(
+        reverse(name, kwargs=reference),
+        {"data": data},
+        lambda: LandRequest.objects.get(pk=request.pk).status,
+        page,
+    )
+
+
+def _land_api_call(world: World, method: str, path: str, situation: str) -> Call:
+    """Requests of the land API; zones and parcels are imported as a GeoJSON body and as a file."""
+    from ecosys.land import optimiser
+    from ecosys.land import services as land
+    from ecosys.land.models import LandRequest, Parcel, Proposal, Zone
+    from tests.land.conftest import parcels_geojson, zone_geojson
+
+    programme = world.contract.sector.programme
+    base = f"{API}/land"
+    if path == "/land/zones/import":
+        body = {"data": json.dumps(zone_geojson(code="MTX")), "content_type": "application/geo+json"}
+        return Call(f"{base}/zones/import?programme={programme.code}", body, lambda: Zone.objects.count())
+    if path == "/land/parcels/import":
+        land.zones_import(actor=None, programme=programme, data=zone_geojson(code="MTX"))
+        geojson = SimpleUploadedFile("parcels.geojson", json.dumps(parcels_geojson(zone="MTX")).encode())
+        return Call(f"{base}/parcels/import", {"data": {"file": geojson}}, lambda: Parcel.objects.count())
+    zone = _land_zone(world)
+    if path == "/land/zones/{code}":
+        return Call(f"{base}/zones/{zone.code}")
+    if path == "/land/occupancy":
+        return Call(f"{base}/occupancy?programme={programme.code}")
+    if (method, path) == ("POST", "/land/requests"):
+        project = _project(world, situation)
+        payload = {"project": project.code, "area_m2": "5000", "services_needed": ["power"], "preferred_zones": ["BER"]}
+        return Call(f"{base}/requests", _json(payload), lambda: LandRequest.objects.count())
+    if path.startswith("/land/proposals"):
+        _land_request(world, "own company's submitted land request")
+        if method == "GET" and path == "/land/proposals":
+            return Call(f"{base}/proposals")
+        if path == "/land/proposals":
+            payload = {"programme": programme.code, "objective": "jobs", "time_limit_s": 10}
+            return Call(f"{base}/proposals", _json(payload), lambda: Proposal.objects.count())
+        proposal = optimiser.proposal_run(actor=world.proposer, programme=programme, parameters={"time_limit_s": 10})
+        if path == "/land/proposals/{pk}":
+            return Call(f"{base}/proposals/{proposal.pk}")
+        state = lambda: Proposal.objects.get(pk=proposal.pk).accepted_at  # noqa: E731
+        return Call(f"{base}/proposals/{proposal.pk}/accept", _json({"days": 30}), state)
+    if method == "GET" and "{" not in path:
+        return Call(f"{API}{path}")
+    request = _land_request(world, situation)
+    url = f"{base}/requests/{request.reference}"
+    if path == "/land/requests/{reference}":
+        return Call(url)
+    step = path.rsplit("/", 1)[1]
+    payload = {
+        "reserve": {"parcels": [f"{zone.code}/P01"], "days": 30},
+        "allocate": {},
+        "agreement": {"signed_on": "2024-03-01"},
+        "built": {},
+        "release": {"reason": "Engagements non tenus"},
+        "withdraw": {"reason": "Autre site"},
+    }[step]
+    return Call(f"{url}/{step}", _json(payload), lambda: LandRequest.objects.get(pk=request.pk).status)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1354,12 +1997,14 @@ def test_the_openapi_document_lists_the_same_endpoints_as_the_matrix(client):
 
 def test_every_page_is_in_the_matrix():
     from ecosys.governance import urls as governance_urls
+    from ecosys.incentives import urls as incentives_urls
     from ecosys.investments import urls as investments_urls
+    from ecosys.land import urls as land_urls
     from ecosys.monitoring import urls as monitoring_urls
     from ecosys.web import urls as web_urls
 
     names = set()
-    for urls in (web_urls, investments_urls, monitoring_urls, governance_urls):
+    for urls in (web_urls, investments_urls, monitoring_urls, governance_urls, incentives_urls, land_urls):
         for pattern in urls.urlpatterns:
             assert isinstance(pattern, URLPattern), f"{pattern}: include()d URLs need their own rows"
             assert pattern.name, f"{pattern.pattern} has no name, give it one and a row in WEB_MATRIX"
@@ -1409,6 +2054,26 @@ FORM_KWARGS: dict[str, dict[str, Any]] = {
     "governance:attendance_record": {"pk": 1},
     "governance:initiative_status": {"pk": 1},
     "governance:progress_note_add": {"pk": 1},
+    "incentives:application_submit": {"reference": "G-2016-00001"},
+    "incentives:application_review": {"reference": "G-2016-00001"},
+    "incentives:application_decide": {"reference": "G-2016-00001"},
+    "incentives:application_sign": {"reference": "G-2016-00001"},
+    "incentives:proof_add": {"reference": "G-2016-00001"},
+    "incentives:proof_verify": {"reference": "G-2016-00001", "pk": 1},
+    "incentives:tranche_release": {"reference": "G-2016-00001", "number": 1},
+    "incentives:clawback_apply": {"reference": "G-2016-00001"},
+    "incentives:version_add": {"key": "fdii_2015"},
+    "incentives:version_close": {"key": "fdii_2015", "number": 1},
+    "incentives:envelope_new": {},
+    "land:zones_import": {},
+    "land:parcels_import": {},
+    "land:request_reserve": {"reference": "LR-2024-00001"},
+    "land:request_allocate": {"reference": "LR-2024-00001"},
+    "land:request_sign": {"reference": "LR-2024-00001"},
+    "land:request_built": {"reference": "LR-2024-00001"},
+    "land:request_release": {"reference": "LR-2024-00001"},
+    "land:request_withdraw": {"reference": "LR-2024-00001"},
+    "land:proposal_accept": {"pk": 1},
 }
 POST_ONLY = {name for method, name, *_rest in WEB_MATRIX if method == "POST"} - {
     name for method, name, *_rest in WEB_MATRIX if method == "GET"

@@ -2,11 +2,15 @@
 
 ecosys run [--port 8000]          migrate, load the IMM programme, create an administrator if none,
                                   start the task worker and the server on 127.0.0.1
-ecosys load-programme FILE        load (or update) a programme file; loading twice changes nothing
+ecosys load-programme FILE        load (or update) a programme file, with the envelope its fund commitments
+                                  promise; loading twice changes nothing
 ecosys create-admin [--username]  create an administrator with a generated password, printed once
-ecosys demo                       generate the IMM demo companies, projects and declarations (once)
+ecosys demo                       generate the IMM demo companies, projects, declarations, FDII grant
+                                  applications and industrial land (once)
 ecosys import KIND FILE           import company declarations or CNSS headcounts (CSV or XLSX)
 ecosys worker                     run the background task worker
+ecosys expire-reservations [--now]
+                                  end land reservations past their expiry (queued for the worker; daily)
 ecosys manage ARGS...             any Django management command
 """
 
@@ -43,10 +47,13 @@ def _manage(*args: str) -> None:
 
 def load_programme(path: str) -> int:
     from ecosys.core.errors import DomainError
+    from ecosys.incentives.services import envelopes_from_commitments
+    from ecosys.programmes.models import Programme
     from ecosys.programmes.services.loader import programme_file_read, programme_load
 
     try:
-        report = programme_load(actor=None, data=programme_file_read(path))
+        data = programme_file_read(path)
+        report = programme_load(actor=None, data=data)
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         for detail in exc.details:
@@ -58,6 +65,10 @@ def load_programme(path: str) -> int:
         for label, counts in (("created", report.created), ("updated", report.updated)):
             if counts:
                 print(f"{label}: " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
+    # The fund envelope its contracts commit (IMM: FDII, 630 MMAD), once; also for a programme loaded before.
+    envelope = envelopes_from_commitments(Programme.objects.get(code=data["programme"]["code"]))
+    if envelope is not None:
+        print(f"created: envelope {envelope.name} ({envelope.amount_mad:,.0f} MAD)")
     return 0
 
 
@@ -90,17 +101,42 @@ def create_admin(username: str, *, only_if_none: bool = False) -> int:
 
 
 def demo() -> int:
+    from ecosys.incentives.demo import demo_generate as grants_generate
+    from ecosys.incentives.models import Application
     from ecosys.investments.demo import demo_generate
     from ecosys.investments.services.declarations import headcount_reconcile
+    from ecosys.land.demo import demo_generate as land_generate
+    from ecosys.land.models import LandRequest
 
     created = demo_generate()
-    if not created:
+    if created:
+        counts = headcount_reconcile(actor=None)
+        print(
+            "Generated demo data (labelled as such in the pages): " + ", ".join(f"{n} {k}" for k, n in created.items())
+        )
+        print("Reconciled declared headcounts with CNSS: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    grants = grants_generate()  # after the projects; also on a database whose projects came earlier
+    if grants:
+        statuses = ", ".join(f"{n} {k}" for k, n in grants.items() if k in Application.Status.values)
+        print(
+            f"Generated demo FDII grant applications: {grants['applications']} ({statuses}); "
+            f"{grants['granted_by_end_2018_mad']:,} MAD granted by the end of 2018 (published: 277 MMAD), "
+            f"{grants['committed_mad']:,} MAD committed in all, {grants['paid_tranches']} tranches paid "
+            f"({grants['paid_mad']:,} MAD)"
+        )
+    land = land_generate()  # after the projects: the parks, and requests of the projects that need land
+    if land:
+        statuses = ", ".join(f"{n} {k}" for k, n in land.items() if k in LandRequest.Status.values)
+        print(
+            f"Generated demo industrial land: {land['zones']} rental parks ({land['hectares']} ha, the contract's "
+            f"commitment), {land['parcels']} parcels; {land['requests']} land requests ({statuses}); "
+            f"{land['committed_m2'] / 10_000:.1f} ha allocated or leased"
+        )
+    if not created and not grants and not land:
         print("Demo data already generated; nothing changed.")
         return 0
-    counts = headcount_reconcile(actor=None)
-    print("Generated demo data (labelled as such in the pages): " + ", ".join(f"{n} {k}" for k, n in created.items()))
-    print("Reconciled declared headcounts with CNSS: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
-    _precompute_dashboards()
+    if created:
+        _precompute_dashboards()
     return 0
 
 
@@ -179,6 +215,19 @@ def run(port: int, host: str) -> int:
     return 0
 
 
+def expire_reservations(*, now: bool = False) -> int:
+    """End the land reservations past their expiry: queued for the worker, or at once with ``now``."""
+    from ecosys.land.tasks import reservations_expire_task
+
+    if now:
+        ended = reservations_expire_task.call()
+        print(f"Ended {ended} expired reservation(s); their parcels are available again.")
+        return 0
+    result = reservations_expire_task.enqueue()
+    print(f"Expiry of land reservations queued for the worker (task {result.id}).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ecosys", description="Ecosys: industrial ecosystem programmes.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -195,6 +244,10 @@ def main(argv: list[str] | None = None) -> int:
     p_import.add_argument("file")
     sub.add_parser("worker", help="run the background task worker")
     sub.add_parser("reminders", help="queue today's reminders of initiatives due soon or overdue (daily, by cron)")
+    p_expire = sub.add_parser(
+        "expire-reservations", help="queue the end of land reservations past their expiry (daily, by cron)"
+    )
+    p_expire.add_argument("--now", action="store_true", help="end them in this process instead of the worker")
     p_manage = sub.add_parser("manage", help="run a Django management command")
     p_manage.add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -221,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
         result = reminders_send_task.enqueue()
         print(f"Reminders queued for the worker (task {result.id}); each is sent once.")
         return 0
+    if args.command == "expire-reservations":
+        return expire_reservations(now=args.now)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["ecosys", *args.args])

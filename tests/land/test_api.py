@@ -23,13 +23,16 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/land"
 
 
+ENGLISH = {"Accept-Language": "en"}  # an API client that reads English (the platform speaks French by default)
+
+
 def _post(client, url, payload=None):
-    return client.post(url, data=json.dumps(payload or {}), content_type="application/json")
+    return client.post(url, data=json.dumps(payload or {}), content_type="application/json", headers=ENGLISH)
 
 
 def _geojson_post(client, url, document, content_type="application/geo+json"):
     body = document if isinstance(document, bytes) else json.dumps(document).encode()
-    return client.post(url, data=body, content_type=content_type)
+    return client.post(url, data=body, content_type=content_type, headers=ENGLISH)
 
 
 def _upload(client, url, document):

@@ -16,7 +16,9 @@ from ecosys.accounts.api import router as accounts_router
 from ecosys.accounts.services import api_token_authenticate
 from ecosys.core.errors import DomainError
 from ecosys.governance.api import router as governance_router
+from ecosys.incentives.api import router as incentives_router
 from ecosys.investments.api import router as investments_router
+from ecosys.land.api import router as land_router
 from ecosys.monitoring.api import router as monitoring_router
 from ecosys.programmes.api import router as programmes_router
 
@@ -37,7 +39,10 @@ api = NinjaAPI(
     description=(
         "Programmes, ecosystems, performance contracts, targets; investment projects, the project bank, "
         "declarations, imports, verification and jobs; monitoring: KPI figures, forecasts, validated quarters, "
-        "IATI results; joint governance: committees, initiatives, follow-up. Session or bearer-token authentication."
+        "IATI results; joint governance: committees, initiatives, follow-up; grants: support schemes and their "
+        "versions, envelopes, applications from draft to clawback, the what-if simulator; industrial land: zones "
+        "and parcels imported from GeoJSON, occupancy, land requests from reservation to the built plant, the "
+        "land optimiser's proposals. Session or bearer-token authentication."
     ),
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
@@ -47,6 +52,8 @@ api.add_router("", programmes_router)
 api.add_router("", investments_router)
 api.add_router("", monitoring_router)
 api.add_router("", governance_router)
+api.add_router("", incentives_router)
+api.add_router("", land_router)
 
 _PYDANTIC_MESSAGES = {
     "missing": gettext_noop("This field is required."),

@@ -14,5 +14,7 @@ urlpatterns = [
     path("", include("ecosys.investments.urls")),
     path("", include("ecosys.monitoring.urls")),
     path("", include("ecosys.governance.urls")),
+    path("", include("ecosys.incentives.urls")),
+    path("", include("ecosys.land.urls")),
     path("", include("ecosys.web.urls")),
 ]

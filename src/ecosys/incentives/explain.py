@@ -463,7 +463,8 @@ def _prime_lines(prime: Any) -> list[dict[str, Any]]:
         )
         lines.append(_line(template % {"name": name, "rate": percent(figure.value)}, figure))
     if prime.kind == "sector" and not prime.rates:
-        lines.append(_line(gettext("no rate per sector entered yet: the rate is zero for every sector"), uncertain=True))
+        no_rate = gettext("no rate per sector entered yet: the rate is zero for every sector")
+        lines.append(_line(no_rate, uncertain=True))
     return lines
 
 

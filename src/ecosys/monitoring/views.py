@@ -17,11 +17,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ecosys.accounts.models import User
 from ecosys.core.errors import NotFound, ValidationFailed
 from ecosys.core.http import actor_of, file_response
+from ecosys.core.i18n import localized
 from ecosys.core.numbers import to_decimal
 from ecosys.core.permissions import actor_can
 from ecosys.core.spreadsheets import XLSX
+from ecosys.land import selectors as land_selectors
 from ecosys.monitoring import dashboards, reports, services, tables
 from ecosys.monitoring.charts import path_chart
 from ecosys.monitoring.iati_export import programme_iati
@@ -71,8 +74,24 @@ def programme_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "periods": dashboards.periods_of(board.programme),
             "can_lock": actor_can(actor, "period.lock"),
             "can_configure": actor_can(actor, "monitoring.configure"),
+            "land": _land(board, actor),
         },
     )
+
+
+def _land(board: dashboards.Dashboard, actor: User) -> dict[str, Any] | None:
+    """The industrial land section: hectares committed against the programme's commitment (two queries)."""
+    if not actor_can(actor, "land.view"):
+        return None
+    summary = land_selectors.programme_land_summary(actor=actor, programme=board.programme)
+    if summary is None:
+        return None
+    ecosystems = board.ecosystems
+    rows = [
+        (localized(ecosystems[code], "name") if code in ecosystems else code, hectares)
+        for code, hectares in summary["by_ecosystem"].items()
+    ]
+    return {**summary, "rows": rows}
 
 
 def _snapshot_html(
