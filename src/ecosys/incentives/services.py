@@ -27,6 +27,7 @@ from ecosys.analytics.incentive_schemes import IncentiveError, scheme_from_mappi
 from ecosys.analytics.incentives import Evaluation, ProjectFacts, evaluate
 from ecosys.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecosys.core.permissions import actor_can, require
+from ecosys.core.references import create_numbered
 from ecosys.incentives.models import (
     Application,
     Clawback,
@@ -380,17 +381,6 @@ def _check_applicant(actor: User, project: InvestmentProject) -> None:
         raise PermissionDenied(ANOTHER_COMPANY, code="forbidden:another_company")
 
 
-def _reference(applied_on: dt.date) -> str:
-    prefix = f"G-{applied_on.year}-"
-    last = (
-        Application.objects.filter(reference__startswith=prefix)
-        .order_by("-reference")
-        .values_list("reference", flat=True)
-        .first()
-    )
-    return f"{prefix}{(int(last[len(prefix) :]) if last else 0) + 1:05d}"
-
-
 @transaction.atomic
 def application_create(
     *,
@@ -406,23 +396,17 @@ def application_create(
     applied_on = applied_on or timezone.localdate()
     version = version_in_force(scheme, applied_on)
     stored, _facts = facts_clean(facts, applied_on)
-    for attempt in range(5):  # two applications created at once may pick the same number: take the next one
-        try:
-            with transaction.atomic():
-                return Application.objects.create(
-                    reference=_reference(applied_on),
-                    project=project,
-                    company_id=project.company_id,
-                    version=version,
-                    applied_on=applied_on,
-                    facts=stored,
-                    created_by=actor,
-                    is_generated=is_generated,
-                )
-        except IntegrityError:
-            if attempt == 4:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    return create_numbered(
+        Application,
+        f"G-{applied_on.year}-",
+        project=project,
+        company_id=project.company_id,
+        version=version,
+        applied_on=applied_on,
+        facts=stored,
+        created_by=actor,
+        is_generated=is_generated,
+    )
 
 
 @transaction.atomic

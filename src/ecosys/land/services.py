@@ -23,6 +23,7 @@ from ecosys.analytics import landgeo
 from ecosys.analytics.landopt import DEFAULT_AREA_SLACK
 from ecosys.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecosys.core.permissions import actor_can, require
+from ecosys.core.references import create_numbered
 from ecosys.investments.models import InvestmentProject, Province, Region
 from ecosys.investments.selectors import actor_companies
 from ecosys.land.models import Holding, LandRequest, Parcel, Zone
@@ -240,12 +241,6 @@ def _check_applicant(actor: User, project: InvestmentProject) -> None:
         raise PermissionDenied(ANOTHER_COMPANY, code="forbidden:another_company")
 
 
-def _reference(today: dt.date) -> str:
-    prefix = f"LR-{today.year}-"
-    last = LandRequest.objects.filter(reference__startswith=prefix).aggregate(m=Max("reference"))["m"]
-    return f"{prefix}{(int(last[len(prefix) :]) if last else 0) + 1:05d}"
-
-
 @transaction.atomic
 def request_create(
     *,
@@ -288,8 +283,9 @@ def request_create(
             raise ValidationFailed(
                 ZONE_OF_ANOTHER_PROGRAMME % {"code": zone.code}, field="preferred_zones", code="zone_programme"
             )
-    request = LandRequest.objects.create(
-        reference=_reference(timezone.localdate()),
+    request = create_numbered(
+        LandRequest,
+        f"LR-{timezone.localdate().year}-",
         project=project,
         company_id=project.company_id,
         area_m2=area,
