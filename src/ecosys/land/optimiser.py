@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,7 @@ from ecosys.core.errors import Conflict, ValidationFailed
 from ecosys.core.permissions import require
 from ecosys.land import services
 from ecosys.land.models import LandRequest, Parcel, Proposal, Zone
+from ecosys.land.selectors import committed_by_ecosystem_ha
 from ecosys.programmes.models import Programme
 
 OBJECTIVE_INVALID = _("Choose jobs, value added or a mix, with weights and priorities of zero or more.")
@@ -224,21 +225,16 @@ def occupancy(programme: Programme) -> dict[str, Any]:
     programme's land commitment."""
     from ecosys.programmes.models import Commitment
 
-    zones: list[dict[str, Any]] = []
-    for zone in Zone.objects.filter(programme=programme).order_by("code"):
-        by_status: dict[str, Decimal] = {}
-        for status, area in zone.parcels.values_list("status", "area_m2"):
-            by_status[status] = by_status.get(status, Decimal(0)) + area
-        zones.append({"zone": zone, "by_status": by_status, "allocated_ha": zone.allocated_m2 / 10_000})
-    committed_by_ecosystem: dict[str, Decimal] = {}
-    live = LandRequest.objects.filter(
-        project__ecosystem__sector__programme=programme,
-        status__in=[LandRequest.Status.ALLOCATED, LandRequest.Status.CONTRACTED, LandRequest.Status.BUILT],
-    ).select_related("project__ecosystem")
-    for request in live:
-        area = sum((h.parcel.area_m2 for h in request.holdings.filter(live=True).select_related("parcel")), Decimal(0))
-        code = request.project.ecosystem.code
-        committed_by_ecosystem[code] = committed_by_ecosystem.get(code, Decimal(0)) + area / 10_000
+    areas: dict[int, dict[str, Decimal]] = {}
+    for zone_id, status, area in (
+        Parcel.objects.filter(zone__programme=programme).values_list("zone_id", "status").annotate(a=Sum("area_m2"))
+    ):
+        areas.setdefault(zone_id, {})[status] = area
+    zones: list[dict[str, Any]] = [
+        {"zone": zone, "by_status": areas.get(zone.pk, {}), "allocated_ha": zone.allocated_m2 / 10_000}
+        for zone in Zone.objects.filter(programme=programme).order_by("code")
+    ]
+    committed_by_ecosystem = committed_by_ecosystem_ha(programme)
     promised = Commitment.objects.filter(contract__sector__programme=programme, kind="land_hectares").aggregate(
         s=Max("amount")
     )["s"]
