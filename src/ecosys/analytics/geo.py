@@ -7,12 +7,14 @@ pair ``iso_o, iso_d``: ``contig``, ``comlang_off``, ``comlang_ethno``, ``colony`
 ``col45``, ``smctry`` as 0/1, and distances ``dist``, ``distcap``, ``distw``, ``distwces`` in km, ``.``
 where unknown, read as NaN). Codes are CEPII's ISO3, upper case, with a few historical ones
 (``ROM`` Romania, ``ZAR`` DR Congo, ``TMP`` East Timor, ``PAL`` Palestine, ``YUG`` Serbia and
-Montenegro); :data:`CEPII_CODES` maps today's codes to them.
+Montenegro); :data:`CEPII_CODES` maps today's codes to them. Either file may be gzipped: a path ending
+in ``.gz`` is decompressed on the fly (Ecosys ships ``trade/data/dist_cepii.csv.gz``).
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,12 +72,17 @@ def _number(text: str) -> float:
 
 
 def _rows(path: Path, encoding: str) -> Iterable[dict[str, str]]:
+    """Yield the rows of a ``;``-separated CEPII file, plain or gzipped (a name ending in ``.gz``)."""
+    if path.suffix.lower() == ".gz":
+        with gzip.open(path, "rt", newline="", encoding=encoding) as f:
+            yield from csv.DictReader(f, delimiter=";")
+        return
     with open(path, newline="", encoding=encoding) as f:
         yield from csv.DictReader(f, delimiter=";")
 
 
 def read_geo_countries(path: Path | str) -> GeoCountries:
-    """Read ``geo_cepii.csv`` (Latin-1), keeping each country's main-city row, sorted by ISO3."""
+    """Read ``geo_cepii.csv`` (Latin-1; or ``.csv.gz``), keeping each country's main-city row, sorted by ISO3."""
     kept: dict[str, dict[str, str]] = {}
     for row in _rows(Path(path), "latin-1"):
         iso3 = row["iso3"].strip().upper()
@@ -93,7 +100,7 @@ def read_geo_countries(path: Path | str) -> GeoCountries:
 
 
 def read_geodist(path: Path | str) -> GeoDist:
-    """Read ``dist_cepii.csv`` into square matrices over the sorted set of its countries."""
+    """Read ``dist_cepii.csv`` (or ``dist_cepii.csv.gz``) into square matrices over the sorted set of its countries."""
     rows = list(_rows(Path(path), "ascii"))
     origins = [r["iso_o"].strip().upper() for r in rows]
     destinations = [r["iso_d"].strip().upper() for r in rows]

@@ -39,6 +39,36 @@ MESSAGES = {
     "csv_bad_value": "line {line}, column {column!r}: {reason}",
     "csv_duplicate_code": "line {line}: code {value!r} appears twice",
     "csv_no_rows": "has no data rows",
+    "csv_duplicate_in_activity": (
+        "line {line}: code {value!r} appears twice in activity {activity!r} (first on line {first})"
+    ),
+    "not_a_code": "{value!r} is not an HS code (digits only)",
+    "duplicate_label": "{value!r} appears twice",
+    "unknown_lever": "{name!r} is not a lever (known: {known})",
+    "years_not_increasing": "years must increase; {year} comes after {previous}",
+    "levers_years_differ": "has the years {found}, expected {expected} (those of {reference!r})",
+    "no_years": "has no year",
+    "not_positive": "must be a finite number > 0; found {value}",
+    "needs_rate": "is needed to convert a table in USD to MAD",
+    "bad_currency": "{value!r} is not a currency (known: MAD, USD)",
+    "row_value": "row {row} ({label!r}): {reason}",
+    "edges_or_proximity": "give either edges or a proximity matrix, exactly one of them",
+    "bad_edge": "edge {index} ({edge!r}) is not two product codes and an optional weight >= 0",
+    "self_loop": "edge {index} joins {value!r} to itself",
+    "not_square": "must be {n} x {n} (as many as {reference}); found {shape}",
+    "no_graph": "no product of {reference} has a link in the product space",
+    "csv_duplicate_row": "line {line}: {what} appears twice",
+    "csv_code_too_short": "line {line}: code {value!r} has fewer than {level} digits (the study's level)",
+    "unknown_parameter": "is not a parameter of a study (known: {known})",
+    "required": "is required",
+    "not_a_year": "{value!r} is not a year",
+    "not_one_of": "{value!r} is not one of {allowed}",
+    "not_a_number": "{value!r} is not a finite number",
+    "not_iso3": "{value!r} is not an ISO3 country code known to BACI",
+    "no_exports_in_year": "country {country!r} has no exports in {year}",
+    "weights_needs": "{name!r} needs {needed}",
+    "complexity_undefined": "complexity cannot be computed on these data: {reason}",
+    "nothing_to_rank": "no product has every weighted indicator known ({detail})",
 }
 
 
@@ -119,3 +149,26 @@ def find_country(countries: Sequence[str] | NDArray[np.generic], country: str, *
     if wanted not in labels:
         raise OpportunityInputError("unknown_country", parameter=parameter, country=country)
     return labels.index(wanted)
+
+
+def hs_code(text: object) -> str | None:
+    """Return ``text`` as an HS code of digits with a dropped leading zero restored (odd length + 1), or None."""
+    code = str(text).strip()
+    if not code or not all("0" <= ch <= "9" for ch in code):
+        return None
+    return "0" + code if len(code) % 2 else code
+
+
+def as_codes(products: ArrayLike, *, parameter: str = "products") -> list[str]:
+    """Return the product codes (digits, odd lengths given back their leading zero), refusing repeats."""
+    codes: list[str] = []
+    seen: set[str] = set()
+    for label in np.asarray(products).ravel():
+        code = hs_code(label)
+        if code is None:
+            raise OpportunityInputError("not_a_code", parameter=parameter, value=str(label))
+        if code in seen:
+            raise OpportunityInputError("duplicate_label", parameter=parameter, value=code)
+        seen.add(code)
+        codes.append(code)
+    return codes

@@ -13,6 +13,7 @@ brings its own ``country_codes_V*.csv``, which the BACI importer prefers when gi
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -110,9 +111,12 @@ def read_product_names(path: Path) -> dict[str, Product]:
     """Read an Atlas product table (``product_hs12.csv`` style) into {code: Product}, codes as text.
 
     The code column is ``product_hs<yy>_code``; section codes (level 1) are kept as they are, other
-    levels keep their leading zeros ("0101").
+    levels keep their leading zeros ("0101"). A ``.gz`` file is read decompressed.
     """
-    with io.StringIO(decode_table(path.read_bytes()), newline="") as handle:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    with io.StringIO(decode_table(data), newline="") as handle:
         reader = csv.DictReader(handle)
         header = list(reader.fieldnames or [])
         if not header:

@@ -12,8 +12,9 @@ bisection so that the expected number of flows is ``target_rows``.
 Values are log-normal around ``a_i · b_j · w_k``. Each exporter has its own random stream seeded by
 ``(seed, i)``, so the file is byte-identical for a given seed whatever the chunking.
 
-Not done yet: a gravity-model demo variant whose exporter x product totals are the real 2017 HS4
-exports and whose split across importers follows ``GDP_j / dist_ij`` on the CEPII distances.
+For demos that should look like the real world, gravity.py writes BACI-format files whose 2017
+exporter x product totals are the real HS4 exports, split across importers by ``GDP_j^a / dist_ij^b``
+on the CEPII distances (``generate_baci_gravity``).
 """
 
 from __future__ import annotations
