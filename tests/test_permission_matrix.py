@@ -373,6 +373,29 @@ API_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      "grant.simulate",         (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
     ("POST", "/grants/simulation",                  "",
      "grant.simulate",         (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    # opportunities: staff read datasets and studies; the ministry brings trade files; analysts run studies
+    ("GET",  "/opportunities/datasets",             "",
+     "opportunity.view",       (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("POST", "/opportunities/datasets",             "",
+     "trade.import",           (AUTH, OK,  OK,  NO,  NO,  NO,  NO,  NO,  NO)),
+    ("GET",  "/opportunities/datasets/{code}",      "",
+     "opportunity.view",       (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("POST", "/opportunities/datasets/{code}/imports", "",
+     "trade.import",           (AUTH, OK,  OK,  NO,  NO,  NO,  NO,  NO,  NO)),
+    ("GET",  "/opportunities/imports/{pk}",         "",
+     "opportunity.view",       (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "/opportunities/studies",              "",
+     "opportunity.view",       (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("POST", "/opportunities/studies",              "",
+     "opportunity.run",        (AUTH, OK,  OK,  OK,  NO,  NO,  NO,  NO,  NO)),
+    ("GET",  "/opportunities/studies/{pk}",         "",
+     "opportunity.view",       (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "/opportunities/studies/{pk}/rows",    "",
+     "opportunity.view",       (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "/opportunities/studies/{pk}/products/{code}", "",
+     "opportunity.view",       (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("POST", "/opportunities/studies/{pk}/sheets",  "project-bank rights needed too",
+     "opportunity.run",        (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
 ]
 
 # Every URL of ecosys.web.urls and ecosys.investments.urls, by name.
@@ -634,6 +657,31 @@ WEB_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
      "land.view_all",          (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
     ("POST", "land:proposal_accept",           "",
      "land.allocate",          (AUTH, OK,  NO,  NO,  NO,  NO,  NO,  OK,  NO)),
+    # opportunities: staff read datasets and studies; the ministry brings trade files; analysts run studies
+    ("GET",  "opportunities:home",             "",
+     "opportunity.view",       (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("POST", "opportunities:study_new",        "",
+     "opportunity.run",        (AUTH, OK,  OK,  OK,  NO,  NO,  NO,  NO,  NO)),
+    ("GET",  "opportunities:study",            "",
+     "opportunity.view",       (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "opportunities:study_xlsx",       "",
+     "opportunity.view",       (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "opportunities:study_ecosystems", "",
+     "opportunity.view",       (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("POST", "opportunities:study_sheets",     "project-bank rights needed too",
+     "opportunity.run",        (AUTH, OK,  NO,  OK,  NO,  NO,  NO,  NO,  NO)),
+    ("GET",  "opportunities:product",          "",
+     "opportunity.view",       (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("GET",  "opportunities:datasets",         "",
+     "opportunity.view",       (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("POST", "opportunities:dataset_new",      "",
+     "trade.import",           (AUTH, OK,  OK,  NO,  NO,  NO,  NO,  NO,  NO)),
+    ("GET",  "opportunities:dataset",          "",
+     "opportunity.view",       (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
+    ("POST", "opportunities:dataset_import",   "",
+     "trade.import",           (AUTH, OK,  OK,  NO,  NO,  NO,  NO,  NO,  NO)),
+    ("GET",  "opportunities:import",           "",
+     "opportunity.view",       (AUTH, OK,  OK,  OK,  OK,  NO,  OK,  OK,  OK)),
 ]
 # fmt: on
 
@@ -655,6 +703,7 @@ SCOPED_SITUATIONS = {
     "another company's signed grant",
     "a document added by the actor",
     "another company's land request",
+    "project-bank rights needed too",
 }
 
 
@@ -948,6 +997,8 @@ def api_call(world: World, method: str, path: str, situation: str) -> Call:
         return _governance_api_call(world, method, path)
     if path.startswith("/land/"):
         return _land_api_call(world, method, path, situation)
+    if path.startswith("/opportunities/"):
+        return _opportunities_api_call(world, method, path)
     if method == "GET" and "{" not in path:
         return Call(f"{API}{path}")
     raise AssertionError(f"No request written for {key}: add one to api_call().")
@@ -1139,6 +1190,8 @@ def web_call(world: World, method: str, name: str, situation: str) -> Call:
         return _incentives_web_call(world, method, name, situation)
     if name.startswith("land:"):
         return _land_web_call(world, method, name, situation)
+    if name.startswith("opportunities:"):
+        return _opportunities_web_call(world, name)
     raise AssertionError(f"No request written for {name}: add one to web_call().")
 
 
@@ -1554,6 +1607,127 @@ def _land_api_call(world: World, method: str, path: str, situation: str) -> Call
         "withdraw": {"reason": "Autre site"},
     }[step]
     return Call(f"{url}/{step}", _json(payload), lambda: LandRequest.objects.get(pk=request.pk).status)
+
+
+def _opportunity_study(world: World) -> Any:
+    """A trade dataset (its rows described, no files needed) and a finished study of Morocco on it."""
+    from ecosys.analytics.opportunity.study import Column, StudyResult, study_parameters
+    from ecosys.opportunities.models import OpportunityStudy, TradeDataset
+    from ecosys.opportunities.services import parameters_json
+
+    dataset, _created = TradeDataset.objects.get_or_create(
+        code="mtx", defaults={"name": "Matrix", "years": [2017], "rows": 1, "version": "0123456789abcdef"}
+    )
+    params = study_parameters({"country": "MAR", "years": "2017"})
+    columns = tuple(
+        Column(key, kind, key)
+        for key, kind in (
+            ("rank", "rank"),
+            ("product", "text"),
+            ("name", "text"),
+            ("score", "number"),
+            ("imports_usd", "usd"),
+        )
+    )
+    rows = ({"rank": 1, "product": "7214", "name": "Bars and rods of iron", "score": 1.0, "imports_usd": 1000.0},)
+    result = StudyResult(params, columns, rows, {"eci": 0.1}, {"density": 1.0}, ())
+    return OpportunityStudy.objects.create(
+        title="Matrix",
+        dataset=dataset,
+        dataset_version=dataset.version,
+        country="MAR",
+        parameters=parameters_json(params),
+        status="done",
+        progress=100,
+        result=result.to_json(),
+        requested_by=world.proposer,
+        finished_at=timezone.now(),
+    )
+
+
+def _trade_file() -> SimpleUploadedFile:
+    return SimpleUploadedFile("BACI_HS07_Y2017_V000000.csv", b"t,i,j,k,v,q\n2017,4,8,101,1.0,1\n")
+
+
+def _trade_import(world: World) -> Any:
+    from ecosys.opportunities.models import TradeImport
+
+    study = _opportunity_study(world)
+    return TradeImport.objects.create(
+        dataset=study.dataset, format="baci", filename="BACI_HS07_Y2017.csv", requested_by=world.proposer
+    )
+
+
+def _opportunities_web_call(world: World, name: str) -> Call:
+    from ecosys.opportunities.models import OpportunityStudy, TradeDataset, TradeImport
+
+    study = _opportunity_study(world)
+    if name in {"opportunities:home", "opportunities:datasets"}:
+        return Call(reverse(name))
+    if name in {"opportunities:study", "opportunities:study_xlsx", "opportunities:study_ecosystems"}:
+        return Call(reverse(name, kwargs={"pk": study.pk}))
+    if name == "opportunities:product":
+        return Call(reverse(name, kwargs={"pk": study.pk, "code": "7214"}))
+    if name == "opportunities:dataset":
+        return Call(reverse(name, kwargs={"code": study.dataset.code}))
+    if name == "opportunities:import":
+        return Call(reverse(name, kwargs={"pk": _trade_import(world).pk}))
+    if name == "opportunities:study_new":
+        latest = lambda: reverse("opportunities:study", kwargs={"pk": OpportunityStudy.objects.latest("pk").pk})  # noqa: E731
+        data = {"dataset": "mtx", "country": "MAR", "year_from": "2017", "year_to": "2017"}
+        return Call(reverse(name), {"data": data}, lambda: OpportunityStudy.objects.count(), latest)
+    if name == "opportunities:study_sheets":
+        return Call(
+            reverse(name, kwargs={"pk": study.pk}),
+            {"data": {"products": ["7214"], "ecosystem": OWN_ECOSYSTEM}},
+            lambda: OpportunitySheet.objects.count(),
+            reverse("investments:sheet_list"),
+        )
+    if name == "opportunities:dataset_new":
+        return Call(
+            reverse(name),
+            {"data": {"code": "new-ds", "name": "New"}},
+            lambda: TradeDataset.objects.count(),
+            reverse("opportunities:dataset", kwargs={"code": "new-ds"}),
+        )
+    if name == "opportunities:dataset_import":
+        latest = lambda: reverse("opportunities:import", kwargs={"pk": TradeImport.objects.latest("pk").pk})  # noqa: E731
+        return Call(
+            reverse(name, kwargs={"code": "mtx"}),
+            {"data": {"format": "baci", "file": _trade_file()}},
+            lambda: TradeImport.objects.count(),
+            latest,
+        )
+    raise AssertionError(f"No request written for {name}")
+
+
+def _opportunities_api_call(world: World, method: str, path: str) -> Call:
+    from ecosys.opportunities.models import OpportunityStudy, TradeDataset, TradeImport
+
+    base = f"{API}/opportunities"
+    study = _opportunity_study(world)
+    if (method, path) == ("POST", "/opportunities/datasets"):
+        return Call(f"{base}/datasets", _json({"code": "new-ds", "name": "New"}), lambda: TradeDataset.objects.count())
+    if path == "/opportunities/datasets/{code}":
+        return Call(f"{base}/datasets/mtx")
+    if path == "/opportunities/datasets/{code}/imports":
+        data = {"data": {"format": "baci", "file": _trade_file()}}
+        return Call(f"{base}/datasets/mtx/imports", data, lambda: TradeImport.objects.count())
+    if path == "/opportunities/imports/{pk}":
+        return Call(f"{base}/imports/{_trade_import(world).pk}")
+    if (method, path) == ("POST", "/opportunities/studies"):
+        payload = {"dataset": "mtx", "country": "MAR", "years": [2017]}
+        return Call(f"{base}/studies", _json(payload), lambda: OpportunityStudy.objects.count())
+    if path == "/opportunities/studies/{pk}":
+        return Call(f"{base}/studies/{study.pk}")
+    if path == "/opportunities/studies/{pk}/rows":
+        return Call(f"{base}/studies/{study.pk}/rows")
+    if path == "/opportunities/studies/{pk}/products/{code}":
+        return Call(f"{base}/studies/{study.pk}/products/7214")
+    if path == "/opportunities/studies/{pk}/sheets":
+        payload = {"products": ["7214"], "ecosystem": OWN_ECOSYSTEM}
+        return Call(f"{base}/studies/{study.pk}/sheets", _json(payload), lambda: OpportunitySheet.objects.count())
+    return Call(f"{API}{path}")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -2001,10 +2175,19 @@ def test_every_page_is_in_the_matrix():
     from ecosys.investments import urls as investments_urls
     from ecosys.land import urls as land_urls
     from ecosys.monitoring import urls as monitoring_urls
+    from ecosys.opportunities import urls as opportunities_urls
     from ecosys.web import urls as web_urls
 
     names = set()
-    for urls in (web_urls, investments_urls, monitoring_urls, governance_urls, incentives_urls, land_urls):
+    for urls in (
+        web_urls,
+        investments_urls,
+        monitoring_urls,
+        governance_urls,
+        incentives_urls,
+        land_urls,
+        opportunities_urls,
+    ):
         for pattern in urls.urlpatterns:
             assert isinstance(pattern, URLPattern), f"{pattern}: include()d URLs need their own rows"
             assert pattern.name, f"{pattern.pattern} has no name, give it one and a row in WEB_MATRIX"
@@ -2074,6 +2257,10 @@ FORM_KWARGS: dict[str, dict[str, Any]] = {
     "land:request_release": {"reference": "LR-2024-00001"},
     "land:request_withdraw": {"reference": "LR-2024-00001"},
     "land:proposal_accept": {"pk": 1},
+    "opportunities:study_new": {},
+    "opportunities:study_sheets": {"pk": 1},
+    "opportunities:dataset_new": {},
+    "opportunities:dataset_import": {"code": "mtx"},
 }
 POST_ONLY = {name for method, name, *_rest in WEB_MATRIX if method == "POST"} - {
     name for method, name, *_rest in WEB_MATRIX if method == "GET"

@@ -6,8 +6,13 @@ ecosys load-programme FILE        load (or update) a programme file, with the en
                                   promise; loading twice changes nothing
 ecosys create-admin [--username]  create an administrator with a generated password, printed once
 ecosys demo                       generate the IMM demo companies, projects, declarations, FDII grant
-                                  applications and industrial land (once)
+                                  applications, industrial land, and generated trade data with a
+                                  queued opportunity study (once)
 ecosys import KIND FILE           import company declarations or CNSS headcounts (CSV or XLSX)
+ecosys trade-import DATASET FILE...
+                                  bring trade files (BACI, Comtrade, long tables) into a trade dataset
+ecosys study --dataset D --country MAR --years 2013-2017 [--xlsx FILE]
+                                  run an opportunity study and print the ranked products
 ecosys worker                     run the background task worker
 ecosys expire-reservations [--now]
                                   end land reservations past their expiry (queued for the worker; daily)
@@ -107,6 +112,7 @@ def demo() -> int:
     from ecosys.investments.services.declarations import headcount_reconcile
     from ecosys.land.demo import demo_generate as land_generate
     from ecosys.land.models import LandRequest
+    from ecosys.opportunities.demo import demo_generate as trade_generate
 
     created = demo_generate()
     if created:
@@ -132,7 +138,17 @@ def demo() -> int:
             f"commitment), {land['parcels']} parcels; {land['requests']} land requests ({statuses}); "
             f"{land['committed_m2'] / 10_000:.1f} ha allocated or leased"
         )
-    if not created and not grants and not land:
+    trade = trade_generate()  # a generated trade dataset and a study of Morocco queued for the worker
+    if trade:
+        print(
+            f"Generated demo trade data (gravity split of the real 2017 exports): {trade['rows']:,} bilateral flows"
+            + (
+                f"; opportunity study no. {trade['study']} of Morocco queued for the worker"
+                if trade.get("study")
+                else ""
+            )
+        )
+    if not created and not grants and not land and not trade:
         print("Demo data already generated; nothing changed.")
         return 0
     if created:
@@ -248,6 +264,9 @@ def main(argv: list[str] | None = None) -> int:
         "expire-reservations", help="queue the end of land reservations past their expiry (daily, by cron)"
     )
     p_expire.add_argument("--now", action="store_true", help="end them in this process instead of the worker")
+    from ecosys.opportunities.cli import add_parsers as add_opportunity_parsers
+
+    add_opportunity_parsers(sub)
     p_manage = sub.add_parser("manage", help="run a Django management command")
     p_manage.add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -276,6 +295,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "expire-reservations":
         return expire_reservations(now=args.now)
+    if args.command in ("trade-import", "study"):
+        from ecosys.opportunities import cli as opportunities_cli
+
+        return opportunities_cli.trade_import(args) if args.command == "trade-import" else opportunities_cli.study(args)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["ecosys", *args.args])

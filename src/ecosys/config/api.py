@@ -20,6 +20,7 @@ from ecosys.incentives.api import router as incentives_router
 from ecosys.investments.api import router as investments_router
 from ecosys.land.api import router as land_router
 from ecosys.monitoring.api import router as monitoring_router
+from ecosys.opportunities.api import router as opportunities_router
 from ecosys.programmes.api import router as programmes_router
 
 
@@ -42,7 +43,9 @@ api = NinjaAPI(
         "IATI results; joint governance: committees, initiatives, follow-up; grants: support schemes and their "
         "versions, envelopes, applications from draft to clawback, the what-if simulator; industrial land: zones "
         "and parcels imported from GeoJSON, occupancy, land requests from reservation to the built plant, the "
-        "land optimiser's proposals. Session or bearer-token authentication."
+        "land optimiser's proposals; opportunity analytics: trade datasets and file imports, studies run in the "
+        "background, ranked opportunities, products and project-bank sheets made from them. Session or bearer-token "
+        "authentication."
     ),
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
@@ -54,6 +57,7 @@ api.add_router("", monitoring_router)
 api.add_router("", governance_router)
 api.add_router("", incentives_router)
 api.add_router("", land_router)
+api.add_router("", opportunities_router)
 
 _PYDANTIC_MESSAGES = {
     "missing": gettext_noop("This field is required."),

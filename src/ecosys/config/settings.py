@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "ecosys.governance",
     "ecosys.incentives",
     "ecosys.land",
+    "ecosys.opportunities",
     "ecosys.web",
 ]
 
@@ -208,6 +209,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Trade datasets (Parquet parts and a manifest per dataset), read by DuckDB.
+TRADE_DIR = Path(os.environ.get("ECOSYS_TRADE_DIR", VAR_DIR / "trade"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

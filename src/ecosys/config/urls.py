@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("ecosys.governance.urls")),
     path("", include("ecosys.incentives.urls")),
     path("", include("ecosys.land.urls")),
+    path("", include("ecosys.opportunities.urls")),
     path("", include("ecosys.web.urls")),
 ]

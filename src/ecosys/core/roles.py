@@ -95,4 +95,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "land.request": frozenset({R.MINISTRY_ADMIN, R.COMPANY_USER, R.LAND_OFFICER}),
     # Reserving, allocating, signing, releasing; running and accepting the optimiser.
     "land.allocate": frozenset({R.MINISTRY_ADMIN, R.LAND_OFFICER}),
+    # Opportunity analytics: staff read the trade datasets and the studies' results.
+    "opportunity.view": STAFF_ROLES,
+    # Running studies (and turning their results into project-bank sheets, with projectbank.manage).
+    "opportunity.run": frozenset({R.MINISTRY_ADMIN, R.MINISTRY_ANALYST, R.FEDERATION_OFFICER}),
+    # Bringing trade files into a dataset (BACI, Comtrade, long tables).
+    "trade.import": frozenset({R.MINISTRY_ADMIN, R.MINISTRY_ANALYST}),
 }

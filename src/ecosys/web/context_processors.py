@@ -18,4 +18,5 @@ def ecosys(request: HttpRequest) -> dict[str, Any]:
         "can_monitor": user is not None and actor_can(user, "monitoring.view"),
         "can_see_grants": user is not None and actor_can(user, "incentives.view"),
         "can_see_land": user is not None and actor_can(user, "land.view"),
+        "can_see_opportunities": user is not None and actor_can(user, "opportunity.view"),
     }
