@@ -173,7 +173,8 @@ def _summary(result: Any) -> list[tuple[str, str]]:
     for key, value in result.summary.items():
         if key not in labels:
             continue
-        kind = "usd" if key.endswith("_usd") else ("number" if isinstance(value, float) else "rank")
+        whole = key in ("eci_rank", "diversity", "products", "countries")
+        kind = "usd" if key.endswith("_usd") else ("rank" if whole or not isinstance(value, float) else "number")
         out.append((labels[key], presentation.display(value, kind)))
     return out
 
