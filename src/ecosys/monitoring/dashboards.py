@@ -7,7 +7,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +19,7 @@ from ecosys.core.permissions import require
 from ecosys.investments.models import Declaration, InvestmentProject, ProjectMilestone, Region
 from ecosys.monitoring import measures
 from ecosys.monitoring.models import Period, Snapshot, UnlockRequest
-from ecosys.monitoring.services import snapshot_for
+from ecosys.monitoring.services import snapshot_for, snapshot_stored
 from ecosys.programmes.models import Ecosystem, Indicator, Programme
 
 STATUS_LABELS = {
@@ -94,9 +94,14 @@ def dashboard_programme(*, actor: User, code: str) -> Programme:
 
 
 def dashboard(*, actor: User, code: str, as_of: date | None = None, basis: str = "verified") -> Dashboard:
-    programme = dashboard_programme(actor=actor, code=code)
+    require(actor, "monitoring.view")
     if basis not in Snapshot.Basis.values:
         basis = Snapshot.Basis.VERIFIED
+    if as_of is not None:  # the programme and its stored snapshot in one query, the usual case
+        found = snapshot_stored(Q(programme__code=code), as_of=as_of, basis=basis)
+        if found is not None:
+            return Dashboard(programme=found.programme, snapshot=found, as_of=as_of.replace(day=1), basis=basis)
+    programme = dashboard_programme(actor=actor, code=code)
     as_of = (as_of or latest_month(programme)).replace(day=1)
     snapshot = snapshot_for(programme=programme, as_of=as_of, basis=basis)
     return Dashboard(programme=programme, snapshot=snapshot, as_of=as_of, basis=basis)
@@ -106,30 +111,35 @@ def projects_at_risk(*, ecosystems: list[str], as_of: date) -> list[dict[str, An
     """Projects of the ecosystems (codes) late on a planned milestone by ``as_of``, or suspended.
 
     Late: a milestone planned by ``as_of`` and not reached by then; the lateness in months is
-    shown, largest first.
+    shown, largest first. Two queries whatever the size: the milestones not reached (their dates
+    only), then the projects to show with their company; the pages read this on each request.
     """
-    rows: dict[int, dict[str, Any]] = {}
     projects = InvestmentProject.objects.filter(ecosystem__code__in=ecosystems).exclude(
         status__in=["completed", "abandoned"]
     )
-    for project in projects.filter(status="suspended").select_related("company"):
-        rows[project.pk] = {"project": project, "reason": _("suspended"), "months_late": None}
-    milestones = ProjectMilestone.objects.filter(project__in=projects, planned_date__lte=as_of).select_related(
-        "project__company"
+    late: dict[int, tuple[int, str]] = {}  # project -> (months, milestone kind), its latest milestone
+    not_reached = (
+        ProjectMilestone.objects.filter(project__in=projects, planned_date__lte=as_of)
+        .filter(Q(actual_date__isnull=True) | Q(actual_date__gt=as_of))
+        .order_by("project_id", "planned_date")  # no join to order by the project's code
+        .values_list("project_id", "kind", "planned_date")
     )
-    for milestone in milestones:
-        if milestone.actual_date is not None and milestone.actual_date <= as_of:
-            continue
-        planned = milestone.planned_date
-        late = (as_of.year - planned.year) * 12 + as_of.month - planned.month
-        current = rows.get(milestone.project_id)
-        if late > 0 and (current is None or (current["months_late"] or 0) < late):
-            rows[milestone.project_id] = {
-                "project": milestone.project,
-                "reason": _("%(milestone)s late") % {"milestone": milestone.get_kind_display()},
-                "months_late": late,
-            }
-    return sorted(rows.values(), key=lambda r: -(r["months_late"] or 999))
+    for project_id, kind, planned in not_reached:
+        months = (as_of.year - planned.year) * 12 + as_of.month - planned.month
+        if months > 0 and months > late.get(project_id, (0, ""))[0]:
+            late[project_id] = (months, kind)
+    shown = projects.filter(Q(status="suspended") | Q(pk__in=list(late))).select_related("company")
+    rows: dict[int, dict[str, Any]] = {}
+    found = {project.pk: project for project in shown}
+    for project in found.values():
+        if project.status == "suspended":
+            rows[project.pk] = {"project": project, "reason": _("suspended"), "months_late": None}
+    labels = dict(ProjectMilestone.Kind.choices)
+    for project_id, (months, kind) in late.items():
+        if project_id in found:
+            reason = _("%(milestone)s late") % {"milestone": labels.get(kind, kind)}
+            rows[project_id] = {"project": found[project_id], "reason": reason, "months_late": months}
+    return sorted(rows.values(), key=lambda r: (-(r["months_late"] or 999), r["project"].code))
 
 
 def periods_of(programme: Programme) -> list[Period]:

@@ -51,16 +51,7 @@ def snapshot_for(*, programme: Programme, as_of: date, basis: str) -> Snapshot:
     refreshed it (the page says so).
     """
     as_of = as_of.replace(day=1)
-    # One query for both: the frozen snapshot of a locked quarter wins over the live one. The
-    # figures are read only when used (a page whose HTML is cached never needs them).
-    candidates = (
-        Snapshot.objects.filter(programme=programme, as_of=as_of, basis=basis)
-        .filter(Q(period__isnull=True) | Q(period__status=Period.Status.LOCKED))
-        .select_related("period")
-        .defer("figures")
-        .order_by(F("period_id").desc(nulls_last=True))
-    )
-    found = candidates.first()
+    found = snapshot_stored(Q(programme=programme), as_of=as_of, basis=basis)
     if found is not None:
         return found
     snapshot = _compute_into(Snapshot(programme=programme, as_of=as_of, basis=basis))
@@ -70,6 +61,22 @@ def snapshot_for(*, programme: Programme, as_of: date, basis: str) -> Snapshot:
     except IntegrityError:  # computed by someone else meanwhile
         return Snapshot.objects.get(programme=programme, as_of=as_of, basis=basis, period__isnull=True)
     return snapshot
+
+
+def snapshot_stored(programme: Q, *, as_of: date, basis: str) -> Snapshot | None:
+    """Return the stored snapshot of the programme (a filter on ``programme``) as of a month, if any.
+
+    One query for both: the frozen snapshot of a locked quarter wins over the live one. The
+    figures are read only when used (a page whose HTML is cached never needs them).
+    """
+    candidates = (
+        Snapshot.objects.filter(programme, as_of=as_of.replace(day=1), basis=basis)
+        .filter(Q(period__isnull=True) | Q(period__status=Period.Status.LOCKED))
+        .select_related("period", "programme")
+        .defer("figures")
+        .order_by(F("period_id").desc(nulls_last=True))
+    )
+    return candidates.first()
 
 
 def snapshots_refresh(*, stale_only: bool = True) -> int:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from functools import cache as memoize
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +29,7 @@ from ecosys.core.errors import NotFound, ValidationFailed
 from ecosys.core.http import actor_of, file_response
 from ecosys.core.i18n import localized
 from ecosys.core.numbers import to_decimal
-from ecosys.core.permissions import actor_can
+from ecosys.core.permissions import actor_can, actor_roles
 from ecosys.core.spreadsheets import XLSX
 from ecosys.land import selectors as land_selectors
 from ecosys.monitoring import dashboards, reports, services, tables
@@ -61,21 +68,31 @@ def monitoring_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 def programme_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    board = _dashboard(request, code)
+    board = _dashboard(request, code)  # monitoring.view is required here, before any cache is read
     if request.GET.get("table"):
         return _xlsx(request, board, request.GET["table"])
     actor = actor_of(request)
-    return render(
+    can_lock = actor_can(actor, "period.lock")
+
+    def periods() -> str:  # live: quarters are locked and unlocked between two snapshots
+        context = {"board": board, "periods": dashboards.periods_of(board.programme), "can_lock": can_lock}
+        return render_to_string("monitoring/_periods.html", {**context, "csrf_token": get_token(request)})
+
+    def land() -> str:  # live: land is allocated between two snapshots
+        summary = _land(board, actor)
+        return render_to_string("monitoring/_land.html", {"board": board, "land": summary}) if summary else ""
+
+    return _page(
         request,
+        board,
+        "programme",
         "monitoring/programme.html",
-        {
+        lambda: {
             "board": board,
             **_snapshot_html(board, "programme", lambda: _render_programme_body(board)),
-            "periods": dashboards.periods_of(board.programme),
-            "can_lock": actor_can(actor, "period.lock"),
             "can_configure": actor_can(actor, "monitoring.configure"),
-            "land": _land(board, actor),
         },
+        live={"periods_html": periods, "land_html": land},
     )
 
 
@@ -92,6 +109,93 @@ def _land(board: dashboards.Dashboard, actor: User) -> dict[str, Any] | None:
         for code, hectares in summary["by_ecosystem"].items()
     ]
     return {**summary, "rows": rows}
+
+
+PAGE_TIMEOUT = 24 * 3600
+PAGE_PARAMETERS = frozenset({"as_of", "basis"})  # a page asked with others is rendered, never cached
+
+
+@memoize
+def _marker(name: str) -> str:
+    """A stand-in for per-request content in a cached page: unguessable, so no figure or name can hold it."""
+    return "ecosys-" + salted_hmac("ecosys.monitoring.page-marker", name).hexdigest()[:32]
+
+
+class _Person:
+    """The signed-in person as a cached page shows them: their name is put in on each request.
+
+    Only what base.html reads; anything else a template asks of it renders empty, never another
+    person's data.
+    """
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+
+    def __init__(self, user: User) -> None:
+        self.is_staff = user.is_staff
+        self.is_superuser = user.is_superuser
+
+    def get_username(self) -> str:
+        return _marker("name")
+
+    def __str__(self) -> str:
+        return _marker("name")
+
+
+def _page_key(request: HttpRequest, board: dashboards.Dashboard, page: str, actor: User) -> str:
+    """The version of everything the cached page shows that is not put in on each request.
+
+    The snapshot (its identity, when it was computed, whether it is being recomputed), the language
+    and time zone, what the person may see (roles, staff, superuser: the menu and the forms depend on
+    them) and the address (the language form sends the person back to it).
+    """
+    snapshot = board.snapshot
+    parts = (
+        page,
+        snapshot.pk,
+        snapshot.computed_at.isoformat(),
+        snapshot.stale,
+        get_language(),
+        get_current_timezone_name(),
+        sorted(actor_roles(actor)),
+        actor.is_staff,
+        actor.is_superuser,
+        request.get_full_path(),
+        localized(board.programme, "name"),
+    )
+    return "monitoring:page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _page(
+    request: HttpRequest,
+    board: dashboards.Dashboard,
+    page: str,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+    live: dict[str, Callable[[], str]],
+) -> HttpResponse:
+    """Serve a dashboard page from a whole page cached per snapshot version, language and roles.
+
+    The cached page holds markers where per-request content goes: the CSRF token, the person's
+    name, and the ``live`` parts (read from the database on each request, they change between two
+    snapshots). A request with messages to show is rendered, neither read from nor kept in the cache.
+    The caller has checked ``monitoring.view``: the cache is read only after.
+    """
+    actor = actor_of(request)
+    cacheable = set(request.GET) <= PAGE_PARAMETERS and not get_messages(request)
+    key = _page_key(request, board, page, actor)
+    shell: str | None = cache.get(key) if cacheable else None
+    if shell is None:
+        markers = {name: mark_safe(_marker(name)) for name in live}  # noqa: S308 - ours, hex digits
+        overrides = {"csrf_token": _marker("csrf"), "user": _Person(actor)}
+        shell = render_to_string(template, {**context(), **markers, **overrides}, request=request)
+        if cacheable:
+            cache.set(key, shell, timeout=PAGE_TIMEOUT)
+    html = shell.replace(_marker("csrf"), get_token(request)).replace(_marker("name"), escape(actor.get_username()))
+    for name, render_part in live.items():
+        html = html.replace(_marker(name), render_part())
+    return HttpResponse(html)
 
 
 def _snapshot_html(
@@ -146,15 +250,22 @@ def ecosystem_dashboard(request: HttpRequest, code: str, ecosystem: str) -> Http
         raise NotFound(dashboards.NOT_FOUND)
     if request.GET.get("table"):
         return _xlsx(request, board, request.GET["table"], ecosystem=ecosystem)
-    return render(
+
+    def at_risk() -> str:  # live: milestones change any day
+        table = tables.build(board, "at_risk", ecosystem=ecosystem)
+        return render_to_string("monitoring/_table.html", {"board": board, "table": table})
+
+    return _page(
         request,
+        board,
+        f"ecosystem:{ecosystem}:{localized(eco, 'name')}",
         "monitoring/ecosystem.html",
-        {
+        lambda: {
             "board": board,
             "ecosystem": eco,
             **_snapshot_html(board, f"ecosystem:{ecosystem}", lambda: _render_ecosystem_body(board, ecosystem)),
-            "tables": [tables.build(board, "at_risk", ecosystem=ecosystem)],  # live: milestones change any day
         },
+        live={"at_risk_html": at_risk},
     )
 
 
