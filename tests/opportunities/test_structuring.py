@@ -8,12 +8,11 @@ import pytest
 
 from ecosys.core.errors import ValidationFailed
 from ecosys.opportunities import services, structuring
-from ecosys.programmes.models import Ecosystem
 
 
 def _chains(study):
     result = services.study_result(study)
-    ecosystems = Ecosystem.objects.filter(tiers__isnull=False).distinct().order_by("code")
+    ecosystems = structuring.ecosystems_with_value_chains()
     return result, structuring.value_chains(result, ecosystems)
 
 
@@ -22,7 +21,7 @@ def test_an_activity_sums_the_imports_of_the_products_its_codes_stand_for(imm, s
     rows = {r["product"]: r for r in result.rows}
     for chain in chains:
         for activity in chain["activities"]:
-            codes = structuring._codes(activity["codes"], rows)
+            codes = activity["products"]
             expected = sum(rows[c].get("imports_usd") or 0 for c in codes)
             assert activity["imports_usd"] == pytest.approx(expected) or (
                 not codes and activity["imports_usd"] in (0, None)
@@ -43,7 +42,7 @@ def test_the_sizing_at_the_horizon_is_the_captured_share_of_each_lever(imm, stud
                 continue
             seen.add(label)
             imports += activity.get("imports_usd") or 0.0
-            untapped += sum(rows[c].get("untapped_usd") or 0 for c in structuring._codes(activity["codes"], rows))
+            untapped += sum(rows[c].get("untapped_usd") or 0 for c in activity["products"])
     expected = rate * (0.1 * imports + 0.25 * untapped)
     horizon = sized["horizon"]
     assert horizon["year"] == 2020

@@ -316,13 +316,19 @@ def bubble_chart(rows: Sequence[Mapping[str, Any]], *, generated: bool, limit: i
     }
 
 
-def positions(result: StudyResult) -> dict[str, str]:
-    """Each HS4 product of the layout: present, near (density above the median of absent ones), far or unknown."""
-    by_hs4: dict[str, Mapping[str, Any]] = {}
+def rows_by_hs4(result: StudyResult) -> dict[str, Mapping[str, Any]]:
+    """The study's row of each HS 4-digit heading (the Atlas product space's level): the first in rank order."""
+    out: dict[str, Mapping[str, Any]] = {}
     for row in result.rows:
         code = str(row.get("product", ""))[:4]
-        if len(code) == 4 and code not in by_hs4:
-            by_hs4[code] = row
+        if len(code) == 4 and code not in out:
+            out[code] = row
+    return out
+
+
+def positions(result: StudyResult) -> dict[str, str]:
+    """Each HS4 product of the layout: present, near (density above the median of absent ones), far or unknown."""
+    by_hs4 = rows_by_hs4(result)
     densities = sorted(
         d for row in by_hs4.values() if not row.get("present") and (d := _number(row.get("density"))) is not None
     )

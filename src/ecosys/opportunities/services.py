@@ -132,19 +132,25 @@ class _Throttle:
             self.model.objects.filter(pk=self.pk).update(progress=max(0, min(100, int(percent))), **fields)
 
 
-def trade_import_run(import_id: int) -> TradeImport:
-    """Ingest a queued file (run by the worker); a refused file is kept with its reason, nothing written."""
+def _ingester(fmt: str) -> Callable[..., Any]:
+    """The analytics' import function for a file format (one of ``TradeImport.Format``)."""
     from ecosys.analytics.trade.ingest import ingest_baci, ingest_comtrade, ingest_long_table
 
-    job = TradeImport.objects.select_related("dataset", "requested_by").get(pk=import_id)
-    TradeImport.objects.filter(pk=job.pk).update(status=TaskStatus.RUNNING, progress=0)
-    throttle = _Throttle(TradeImport, job.pk)
     ingesters: dict[str, Callable[..., Any]] = {
         "baci": ingest_baci,
         "comtrade": ingest_comtrade,
         "long": ingest_long_table,
     }
-    ingest = ingesters[job.format]
+    return ingesters[fmt]
+
+
+def trade_import_run(import_id: int) -> TradeImport:
+    """Ingest a queued file (run by the worker); a refused file is kept with its reason, nothing written."""
+
+    job = TradeImport.objects.select_related("dataset", "requested_by").get(pk=import_id)
+    TradeImport.objects.filter(pk=job.pk).update(status=TaskStatus.RUNNING, progress=0)
+    throttle = _Throttle(TradeImport, job.pk)
+    ingest = _ingester(job.format)
     source = Path(job.upload.path)
     job.dataset.path.parent.mkdir(parents=True, exist_ok=True)
     language = getattr(job.requested_by, "preferred_language", "") or "fr"
@@ -184,14 +190,8 @@ def dataset_import_files(
     dataset: TradeDataset, paths: Iterable[Path], *, fmt: str = "baci", progress: Any = None
 ) -> list[str]:
     """Ingest files already on disk into ``dataset`` at once (CLI and demo); return one outcome per file."""
-    from ecosys.analytics.trade.ingest import ingest_baci, ingest_comtrade, ingest_long_table
 
-    ingesters: dict[str, Callable[..., Any]] = {
-        "baci": ingest_baci,
-        "comtrade": ingest_comtrade,
-        "long": ingest_long_table,
-    }
-    ingest = ingesters[fmt]
+    ingest = _ingester(fmt)
     dataset.path.parent.mkdir(parents=True, exist_ok=True)
     outcomes = []
     for path in paths:

@@ -24,6 +24,7 @@ from ecosys.analytics.opportunity.valuechain import parse_value_chain, score_act
 from ecosys.core.errors import ValidationFailed
 from ecosys.core.i18n import localized
 from ecosys.opportunities import messages
+from ecosys.opportunities.presentation import rows_by_hs4
 from ecosys.opportunities.reference import product_space_edges
 from ecosys.programmes.models import Ecosystem
 from ecosys.programmes.selectors import value_chain_csv
@@ -58,6 +59,21 @@ def _number(value: float) -> float | None:
 # -- value chains ----------------------------------------------------------------------------------------------
 
 
+def ecosystems_with_value_chains() -> Iterable[Ecosystem]:
+    return Ecosystem.objects.filter(tiers__isnull=False).distinct().order_by("sector__code", "code")
+
+
+def contract_targets() -> list[dict[str, Any]]:
+    """The programme-wide horizon targets of the performance contracts, shown beside a sizing."""
+    from ecosys.programmes.models import Target
+
+    targets = Target.objects.filter(ecosystem__isnull=True).select_related("indicator", "contract")[:12]
+    return [
+        {"contract": t.contract.code, "indicator": t.indicator, "value": t.horizon_value, "year": t.horizon_year}
+        for t in targets
+    ]
+
+
 def value_chains(result: StudyResult, ecosystems: Iterable[Ecosystem]) -> list[dict[str, Any]]:
     """Each ecosystem's activities scored on the study: summed markets and jobs, mean density and score."""
     rows = list(result.rows)
@@ -86,6 +102,7 @@ def value_chains(result: StudyResult, ecosystems: Iterable[Ecosystem]) -> list[d
                     "tier": str(scores.tiers[index]),
                     "activity": str(scores.activities[index]),
                     "codes": ", ".join(scores.hs_codes[index]),
+                    "products": list(scores.matched_products[index]),
                     "unmatched": ", ".join(scores.unmatched_codes[index]),
                     **{key: _number(float(scores.sums[key][index])) for key in scores.sums},
                     **{key: _number(float(scores.means[key][index])) for key in scores.means},
@@ -105,11 +122,7 @@ def candidates(result: StudyResult, *, limit: int = 8, min_present: int = 1) -> 
     """
     if result.parameters.level != 4:
         return {"communities": [], "modularity": math.nan, "links": 0, "unavailable": str(ONLY_HS4)}
-    by_hs4: dict[str, Mapping[str, Any]] = {}
-    for row in result.rows:
-        code = str(row.get("product", ""))[:4]
-        if len(code) == 4 and code not in by_hs4:
-            by_hs4[code] = row
+    by_hs4 = rows_by_hs4(result)
     codes = sorted(by_hs4)
     present = np.array([1.0 if by_hs4[c].get("present") else 0.0 for c in codes])
     density = _column([by_hs4[c] for c in codes], "density")
@@ -228,7 +241,7 @@ def sizing(result: StudyResult, chains: list[dict[str, Any]], capture: Capture) 
             label = f"{chain['ecosystem'].code} · {activity['activity']}"
             if label in labels:
                 continue
-            matched = [potential_by_product[c] for c in _codes(activity["codes"], potential_by_product)]
+            matched = [potential_by_product[c] for c in activity["products"]]
             potential_mad = sum(float(r.get("potential_usd") or 0) for r in matched) * rate
             jobs = sum(float(r.get("jobs") or 0) for r in matched)
             value_added = sum(float(r.get("value_added_mad") or 0) for r in matched)
@@ -306,23 +319,6 @@ def sizing(result: StudyResult, chains: list[dict[str, Any]], capture: Capture) 
         ],
         "activities": len(labels),
     }
-
-
-def _codes(text: str, known: Mapping[str, Any]) -> list[str]:
-    """The study's products an activity's codes stand for (same prefix rules as the scoring)."""
-    out: list[str] = []
-    for code in (c.strip() for c in text.split(",") if c.strip()):
-        if code in known:
-            out.append(code)
-            continue
-        finer = [p for p in known if p.startswith(code)]
-        if finer:
-            out.extend(finer)
-            continue
-        coarser = [p for p in known if code.startswith(p)]
-        if coarser:
-            out.append(max(coarser, key=len))
-    return list(dict.fromkeys(out))
 
 
 def sizing_chart(sized: Mapping[str, Any], *, generated: bool) -> dict[str, Any]:

@@ -236,9 +236,8 @@ def study_ecosystems(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationFailed as exc:  # said on the page, which then shows the default scenario
         messages.error(request, str(exc.message))
         capture = structuring.default_capture(result)
-    ecosystems = Ecosystem.objects.filter(tiers__isnull=False).distinct().order_by("sector__code", "code")
     try:
-        chains = structuring.value_chains(result, ecosystems)
+        chains = structuring.value_chains(result, structuring.ecosystems_with_value_chains())
     except OpportunityInputError as exc:  # a value chain the analytics refuse: said, the rest still shown
         messages.error(request, messages_text.opportunity_message(exc))
         chains = []
@@ -250,26 +249,9 @@ def study_ecosystems(request: HttpRequest, pk: int) -> HttpResponse:
         "capture": capture,
         "sized": sized,
         "sizing_chart": structuring.sizing_chart(sized, generated=study.is_generated) if sized else None,
-        "contract": _contract_targets(),
+        "contract": structuring.contract_targets(),
     }
     return render(request, "opportunities/ecosystems.html", context)
-
-
-def _contract_targets() -> list[dict[str, Any]]:
-    """The horizon targets of the performance contracts, shown beside the sizing for comparison."""
-    from ecosys.programmes.models import Target
-
-    rows = []
-    for target in Target.objects.filter(ecosystem__isnull=True).select_related("indicator", "contract")[:12]:
-        rows.append(
-            {
-                "contract": target.contract.code,
-                "indicator": target.indicator,
-                "value": target.horizon_value,
-                "year": target.horizon_year,
-            }
-        )
-    return rows
 
 
 @login_required
