@@ -404,6 +404,10 @@ API_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
 WEB_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
     ("GET",  "web:home",               "",
      "programme.view",         (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("GET",  "web:account",            "",
+     SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("POST", "web:account",            "",
+     SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
     ("GET",  "web:programme",          "",
      "programme.view",         (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
     ("GET",  "web:ecosystem",          "",
@@ -1143,6 +1147,15 @@ def web_call(world: World, method: str, name: str, situation: str) -> Call:
         return Call(
             reverse(name), success_url=reverse("web:programme", kwargs={"code": contract.sector.programme.code})
         )
+    if name == "web:account" and method == "POST":
+        return Call(
+            reverse(name),
+            {"data": {"preferred_language": "ar"}},
+            lambda: sorted(User.objects.values_list("pk", "preferred_language")),
+            reverse(name),
+        )
+    if name == "web:account":
+        return Call(reverse(name))
     if name == "web:programme":
         return Call(reverse(name, kwargs={"code": contract.sector.programme.code}))
     if name in {"web:ecosystem", "web:value_chain_csv"}:

@@ -6,10 +6,12 @@ from ecosys.accounts.services import (
     ICE_INVALID,
     ICE_REQUIRED,
     ICE_TAKEN,
+    LANGUAGE_UNKNOWN,
     api_token_authenticate,
     api_token_create,
     membership_create,
     organisation_create,
+    user_language_set,
 )
 from ecosys.core.errors import PermissionDenied, ValidationFailed
 from ecosys.core.roles import Role
@@ -67,3 +69,20 @@ def test_an_api_token_is_stored_as_a_digest_and_authenticates_its_user():
     assert key not in token.digest and len(token.digest) == 64
     assert api_token_authenticate(key) == user
     assert api_token_authenticate(key + "x") is None
+
+
+def test_a_person_sets_their_preferred_language(make_user):
+    user = make_user(Role.AUDITOR)
+    user_language_set(actor=user, language="ar")
+    user.refresh_from_db()
+    assert user.preferred_language == "ar"
+
+
+@pytest.mark.parametrize("language", ["de", "", "AR", "fr-ca"])
+def test_an_unknown_preferred_language_is_refused_naming_the_field_and_nothing_is_written(make_user, language):
+    user = make_user(Role.AUDITOR)
+    with pytest.raises(ValidationFailed) as excinfo:
+        user_language_set(actor=user, language=language)
+    assert excinfo.value.fields == {"preferred_language": LANGUAGE_UNKNOWN}
+    user.refresh_from_db()
+    assert user.preferred_language == "fr"

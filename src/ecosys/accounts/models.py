@@ -11,13 +11,16 @@ from simple_history.models import HistoricalRecords
 from ecosys.core.models import TimeStamped
 from ecosys.core.roles import Role
 
+# Each language named in itself, so that a person can find their own whatever the page's language.
+LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English"), ("ar", "العربية")]
+
 
 class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=5,
         default="fr",
-        choices=[("fr", "Français"), ("en", "English"), ("ar", "العربية")],
+        choices=LANGUAGE_CHOICES,
     )
 
     class Meta:

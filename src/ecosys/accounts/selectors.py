@@ -1,13 +1,14 @@
-"""Reads for organisations, scoped to what the actor may see."""
+"""Reads for organisations, scoped to what the actor may see, and for the actor's own memberships."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ecosys.accounts.models import Organisation, User
+from ecosys.accounts.models import Membership, Organisation, User
 from ecosys.core.errors import NotFound
 from ecosys.core.permissions import actor_can
+from ecosys.core.roles import Role
 
 ORGANISATION_NOT_FOUND = _("No such organisation.")
 
@@ -27,3 +28,19 @@ def organisation_get(*, actor: User, pk: int) -> Organisation:
     if organisation is None:
         raise NotFound(ORGANISATION_NOT_FOUND)
     return organisation
+
+
+def membership_list_own(*, actor: User) -> list[Membership]:
+    """Return the actor's active memberships with their organisation and ecosystem, in one query.
+
+    The roles the permission checks read come from the same rows, so a page listing them asks no more.
+    """
+    if not actor.is_authenticated or not actor.is_active:
+        return []
+    memberships = list(
+        actor.memberships.filter(is_active=True)
+        .select_related("organisation", "ecosystem")
+        .order_by("organisation__name", "role", "pk")
+    )
+    actor._ecosys_roles = frozenset(Role(m.role) for m in memberships)  # type: ignore[attr-defined]
+    return memberships

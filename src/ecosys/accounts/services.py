@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ma import ice as stdnum_ice
 
-from ecosys.accounts.models import ApiToken, Membership, Organisation, User
-from ecosys.core.errors import ValidationFailed
-from ecosys.core.permissions import require
+from ecosys.accounts.models import LANGUAGE_CHOICES, ApiToken, Membership, Organisation, User
+from ecosys.core.errors import PermissionDenied, ValidationFailed
+from ecosys.core.permissions import NOT_ALLOWED, require
 from ecosys.core.roles import Role
 
 ICE_INVALID = _("The ICE must be 15 digits with a valid control key (e.g. 001561191000066).")
@@ -21,6 +21,7 @@ ICE_REQUIRED = _("A company needs its ICE.")
 ICE_TAKEN = _("Another organisation already has this ICE.")
 COMPANY_ROLE_NEEDS_COMPANY = _("The company user role is only for members of a company.")
 ECOSYSTEM_ONLY_FOR_MANAGERS = _("Only an ecosystem manager membership is limited to one ecosystem.")
+LANGUAGE_UNKNOWN = _("Choose French, English or Arabic.")
 
 
 def ice_clean(value: str) -> str:
@@ -68,6 +69,19 @@ def membership_create(
     )
     user.__dict__.pop("_ecosys_roles", None)
     return membership
+
+
+def user_language_set(*, actor: User, language: str) -> User:
+    """Record the language the actor's pages are shown in when their browser has not chosen one."""
+    if not actor.is_authenticated:
+        raise PermissionDenied(NOT_ALLOWED, code="forbidden:signed_in")
+    language = language.strip()
+    if language not in dict(LANGUAGE_CHOICES):
+        raise ValidationFailed(LANGUAGE_UNKNOWN, field="preferred_language", code="language_unknown")
+    if actor.preferred_language != language:
+        actor.preferred_language = language
+        actor.save(update_fields=["preferred_language"])
+    return actor
 
 
 def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:

@@ -6,6 +6,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/me/", views.account_page, name="account"),
     path("programmes/<slug:code>/", views.programme_page, name="programme"),
     path("ecosystems/<slug:code>/", views.ecosystem_page, name="ecosystem"),
     path("ecosystems/<slug:code>/value-chain.csv", views.value_chain_download, name="value_chain_csv"),

@@ -6,15 +6,20 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from ecosys.core.errors import DomainError, NotFound, PermissionDenied
+from ecosys.accounts.models import LANGUAGE_CHOICES
+from ecosys.accounts.selectors import membership_list_own
+from ecosys.accounts.services import user_language_set
+from ecosys.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from ecosys.core.http import actor_of, file_response
 from ecosys.core.permissions import actor_can
 from ecosys.programmes import selectors
@@ -59,6 +64,42 @@ def home(request: HttpRequest) -> HttpResponse:
     if programme is None:
         return render(request, "web/empty.html")
     return redirect("web:programme", code=programme.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_page(request: HttpRequest) -> HttpResponse:
+    """The signed-in person: name, organisations and roles, and the language their pages speak.
+
+    Deliberately light: the session, the person and their memberships (one query), nothing else.
+    """
+    actor = actor_of(request)
+    if request.method == "POST":
+        try:
+            user_language_set(actor=actor, language=request.POST.get("preferred_language", ""))
+        except ValidationFailed as exc:
+            messages.error(request, str(exc.message))
+            return redirect("web:account")
+        with translation.override(actor.preferred_language):  # said in the language of the next page
+            messages.success(request, _("Preferred language saved."))
+        response = redirect("web:account")
+        # A language chosen earlier in the header would otherwise win over the new preference.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            actor.preferred_language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+    return render(
+        request,
+        "web/account.html",
+        {"memberships": membership_list_own(actor=actor), "language_choices": LANGUAGE_CHOICES},
+    )
 
 
 @login_required
