@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
 
 import numpy as np
 from django.utils import timezone
@@ -66,14 +67,22 @@ class PipelineForecast:
     kpis: dict[str, KpiForecast]
 
 
-def _plan_values(row: ProjectPlanYear) -> list[float]:
-    """A plan year's contribution to each of ``KPIS``, in that order."""
-    return [
-        float(row.jobs),
-        float(row.turnover_mad),
-        float(row.value_added_mad),
-        float(row.exports_mad + row.import_substitution_mad),
-    ]
+PLAN_FIELDS = (
+    "project_id",
+    "year",
+    "jobs",
+    "turnover_mad",
+    "value_added_mad",
+    "exports_mad",
+    "import_substitution_mad",
+)
+
+
+def _plan_values(
+    jobs: float, turnover: Decimal, value_added: Decimal, exports: Decimal, substitution: Decimal
+) -> list[float]:
+    """A plan year's contribution to each of ``KPIS``, in that order (the fields of ``PLAN_FIELDS`` after the year)."""
+    return [float(jobs), float(turnover), float(value_added), float(exports + substitution)]
 
 
 def _end_of(month: date) -> datetime:
@@ -110,32 +119,38 @@ def pipeline_forecast(
     delay = fc.estimate_delay_distribution(observed)
     delays = [fc.NO_DELAY if stage in fc.PRODUCING else delay for stage in fc.STAGES]
 
-    projects = list(
-        InvestmentProject.objects.filter(ecosystem__code__in=ecosystems, pk__in=list(histories))
-        .prefetch_related("plan")
-        .only("pk", "code", "name")
-    )
     stage_of = {p: h[-1][1] for p, h in histories.items()}  # events come in order
-    projects = [p for p in projects if stage_of[p.pk] != "abandoned"]
-    first_year = min([y.year for p in projects for y in p.plan.all()] + [as_of.year, horizon_year])
+    projects = [
+        (pk, code, name)
+        for pk, code, name in InvestmentProject.objects.filter(ecosystem__code__in=ecosystems).values_list(
+            "pk", "code", "name"
+        )
+        if stage_of.get(pk, "abandoned") != "abandoned"
+    ]
+    row_of = {pk: i for i, (pk, _, _) in enumerate(projects)}
+    plans: list[dict[int, list[float]]] = [{} for _ in projects]
+    for project_id, year, *values in (
+        ProjectPlanYear.objects.filter(project__ecosystem__code__in=ecosystems).order_by().values_list(*PLAN_FIELDS)
+    ):
+        if project_id in row_of:
+            plans[row_of[project_id]][year] = _plan_values(*values)
+    first_year = min([year for plan in plans for year in plan] + [as_of.year, horizon_year])
     years = horizon_year - first_year + 1
     contributions = np.zeros((len(projects), len(KPIS), years))
     stages = np.zeros(len(projects), dtype=np.intp)
     by_stage: dict[str, int] = defaultdict(int)
-    for i, project in enumerate(projects):
-        stage = stage_of[project.pk]
+    for i, (pk, _, _) in enumerate(projects):
+        stage = stage_of[pk]
         stages[i] = fc.STAGES.index(stage)
         by_stage[stage] += 1
-        plan = {row.year: row for row in project.plan.all()}
-        done = plan.get(as_of.year)
-        for year, row in plan.items():
+        plan = plans[i]
+        before = plan.get(as_of.year, [0.0] * len(KPIS))
+        for year, values in plan.items():
             if not first_year <= year <= horizon_year:
                 continue
-            values = _plan_values(row)
             if stage in fc.PRODUCING:
                 if year <= as_of.year:
                     continue
-                before = [0.0] * len(KPIS) if done is None else _plan_values(done)
                 values = [max(0.0, v - b) for v, b in zip(values, before, strict=True)]
             contributions[i, :, year - first_year] = values
     base = np.array([actuals.get(k, 0.0) for k in KPIS])
@@ -169,8 +184,8 @@ def pipeline_forecast(
             ):
                 if share <= 0:
                     continue
-                project = projects[int(index)]
-                top.append(Weight(project.code, project.name, stage_of[project.pk], float(share), float(expected)))
+                pk, project_code, name = projects[int(index)]
+                top.append(Weight(project_code, name, stage_of[pk], float(share), float(expected)))
         has_target = not np.isnan(goal[k])
         kpis[code] = KpiForecast(
             indicator=code,
