@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecosys.accounts.models import Membership, Organisation, User
 from ecosys.core.errors import NotFound
-from ecosys.core.permissions import actor_can
-from ecosys.core.roles import Role
+from ecosys.core.permissions import actor_can, roles_remember
 
 ORGANISATION_NOT_FOUND = _("No such organisation.")
 
@@ -42,5 +41,5 @@ def membership_list_own(*, actor: User) -> list[Membership]:
         .select_related("organisation", "ecosystem")
         .order_by("organisation__name", "role", "pk")
     )
-    actor._ecosys_roles = frozenset(Role(m.role) for m in memberships)  # type: ignore[attr-defined]
+    roles_remember(actor, (m.role for m in memberships))
     return memberships

@@ -13,7 +13,7 @@ from stdnum.ma import ice as stdnum_ice
 
 from ecosys.accounts.models import LANGUAGE_CHOICES, ApiToken, Membership, Organisation, User
 from ecosys.core.errors import PermissionDenied, ValidationFailed
-from ecosys.core.permissions import NOT_ALLOWED, require
+from ecosys.core.permissions import NOT_ALLOWED, require, roles_forget
 from ecosys.core.roles import Role
 
 ICE_INVALID = _("The ICE must be 15 digits with a valid control key (e.g. 001561191000066).")
@@ -67,7 +67,7 @@ def membership_create(
     membership, _created = Membership.objects.get_or_create(
         user=user, organisation=organisation, role=role, ecosystem=ecosystem, defaults={"is_active": True}
     )
-    user.__dict__.pop("_ecosys_roles", None)
+    roles_forget(user)
     return membership
 
 
