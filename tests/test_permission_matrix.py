@@ -107,6 +107,8 @@ SIGNED_IN = None  # permission column: no code, any signed-in person (scoped by 
 API_MATRIX: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
     ("GET",  "/me",                                "",
      SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
+    ("PATCH", "/me",                               "",
+     SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
     ("GET",  "/organisations",                     "",
      SIGNED_IN,                (AUTH, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK)),
     ("GET",  "/organisations/{pk}",                "own organisation",
@@ -951,6 +953,9 @@ def api_call(world: World, method: str, path: str, situation: str) -> Call:
         )
     if key == ("POST", "/tokens", ""):
         return Call(f"{API}/tokens", _json({"name": "matrix"}), lambda: ApiToken.objects.filter(name="matrix").count())
+    if key == ("PATCH", "/me", ""):
+        arabic = User.objects.filter(preferred_language="ar")
+        return Call(f"{API}/me", _json({"preferred_language": "ar"}), arabic.count)
     if key == ("GET", "/programmes/{code}", ""):
         return Call(f"{API}/programmes/{contract.sector.programme.code}")
     if key == ("GET", "/ecosystems/{code}", ""):

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from ecosys.accounts import selectors, services
+from ecosys.accounts.models import User
 from ecosys.core.http import actor_of
 from ecosys.core.permissions import actor_roles
 
@@ -16,6 +17,11 @@ class MeOut(Schema):
     username: str
     roles: list[str]
     organisations: list[int]
+    preferred_language: str
+
+
+class MeIn(Schema):
+    preferred_language: str
 
 
 class OrganisationOut(Schema):
@@ -42,14 +48,26 @@ class TokenOut(Schema):
     key: str
 
 
-@router.get("/me", response=MeOut)
-def me(request: HttpRequest) -> dict[str, object]:
-    user = actor_of(request)
+def _me(user: User) -> dict[str, object]:
+    memberships = selectors.membership_list_own(actor=user)
     return {
         "username": user.get_username(),
         "roles": sorted(actor_roles(user)),
-        "organisations": list(user.memberships.filter(is_active=True).values_list("organisation_id", flat=True)),
+        "organisations": sorted({m.organisation_id for m in memberships}),
+        "preferred_language": user.preferred_language,
     }
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest) -> dict[str, object]:
+    return _me(actor_of(request))
+
+
+@router.patch("/me", response=MeOut)
+def me_update(request: HttpRequest, payload: MeIn) -> dict[str, object]:
+    """Set the language the person's pages and documents are in (fr, en or ar), as the account page does."""
+    user = services.user_language_set(actor=actor_of(request), language=payload.preferred_language)
+    return _me(user)
 
 
 @router.get("/organisations", response=list[OrganisationOut])
