@@ -83,16 +83,10 @@ def account_page(request: HttpRequest) -> HttpResponse:
         with translation.override(actor.preferred_language):  # said in the language of the next page
             messages.success(request, _("Preferred language saved."))
         response = redirect("web:account")
-        # A language chosen earlier in the header would otherwise win over the new preference.
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            actor.preferred_language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        # The header's language form leaves a per-browser cookie that the middleware reads before the
+        # preference; forgetting it lets the preference just saved speak on this browser too.
+        response.delete_cookie(
+            settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN
         )
         return response
     return render(
