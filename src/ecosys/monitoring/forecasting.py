@@ -125,7 +125,7 @@ def pipeline_forecast(
         for pk, code, name in InvestmentProject.objects.filter(ecosystem__code__in=ecosystems).values_list(
             "pk", "code", "name"
         )
-        if stage_of.get(pk, "abandoned") != "abandoned"
+        if pk in stage_of and stage_of[pk] != "abandoned"  # a project with no event yet is not in the pipeline
     ]
     row_of = {pk: i for i, (pk, _, _) in enumerate(projects)}
     plans: list[dict[int, list[float]]] = [{} for _ in projects]
