@@ -146,7 +146,6 @@ def _ingester(fmt: str) -> Callable[..., Any]:
 
 def trade_import_run(import_id: int) -> TradeImport:
     """Ingest a queued file (run by the worker); a refused file is kept with its reason, nothing written."""
-
     job = TradeImport.objects.select_related("dataset", "requested_by").get(pk=import_id)
     TradeImport.objects.filter(pk=job.pk).update(status=TaskStatus.RUNNING, progress=0)
     throttle = _Throttle(TradeImport, job.pk)
@@ -190,7 +189,6 @@ def dataset_import_files(
     dataset: TradeDataset, paths: Iterable[Path], *, fmt: str = "baci", progress: Any = None
 ) -> list[str]:
     """Ingest files already on disk into ``dataset`` at once (CLI and demo); return one outcome per file."""
-
     ingest = _ingester(fmt)
     dataset.path.parent.mkdir(parents=True, exist_ok=True)
     outcomes = []

@@ -26,7 +26,7 @@ from ecosys.core.i18n import localized
 from ecosys.opportunities import messages
 from ecosys.opportunities.presentation import rows_by_hs4
 from ecosys.opportunities.reference import product_space_edges
-from ecosys.programmes.models import Ecosystem
+from ecosys.programmes.models import Ecosystem, Target
 from ecosys.programmes.selectors import value_chain_csv
 
 ADDITIVE = ("imports_usd", "potential_usd", "exports_usd", "jobs")
@@ -65,8 +65,6 @@ def ecosystems_with_value_chains() -> Iterable[Ecosystem]:
 
 def contract_targets() -> list[dict[str, Any]]:
     """The programme-wide horizon targets of the performance contracts, shown beside a sizing."""
-    from ecosys.programmes.models import Target
-
     targets = Target.objects.filter(ecosystem__isnull=True).select_related("indicator", "contract")[:12]
     return [
         {"contract": t.contract.code, "indicator": t.indicator, "value": t.horizon_value, "year": t.horizon_year}
